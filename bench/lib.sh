@@ -1,0 +1,70 @@
+# Shared helpers for bench/*/run scripts: free ports, waiting, starting nginx as a peer.
+# Sourced, not executed.
+
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+bench_wait_port() {  # host port timeout_s
+  local deadline=$((SECONDS + ${3:-20}))
+  until (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "bench: $1:$2 did not open" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+# bench_start_nginx ROOT_DIR -> sets NGINX_PORT, NGINX_PREFIX; serves ROOT_DIR with 2 workers,
+# no access log, keep-alive on: the fairest static-file peer on this machine.
+bench_start_nginx() {
+  NGINX_PREFIX=$(mktemp -d)
+  NGINX_PORT=$(bench_free_port)
+  mkdir -p "$NGINX_PREFIX/logs" "$NGINX_PREFIX/tmp"
+  cat > "$NGINX_PREFIX/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $NGINX_PREFIX/nginx.pid;
+error_log $NGINX_PREFIX/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $NGINX_PREFIX/tmp;
+  proxy_temp_path $NGINX_PREFIX/tmp;
+  fastcgi_temp_path $NGINX_PREFIX/tmp;
+  uwsgi_temp_path $NGINX_PREFIX/tmp;
+  scgi_temp_path $NGINX_PREFIX/tmp;
+  types { application/json json; audio/ogg ogg; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $1;
+  }
+}
+CONF
+  [ "$(id -u)" -eq 0 ] && sed -i "1i user root;" "$NGINX_PREFIX/nginx.conf"
+  nginx -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/nginx.conf"
+  bench_wait_port 127.0.0.1 "$NGINX_PORT"
+}
+
+bench_stop_nginx() {
+  [ -n "${NGINX_PREFIX:-}" ] && [ -f "$NGINX_PREFIX/nginx.pid" ] && kill "$(cat "$NGINX_PREFIX/nginx.pid")" 2>/dev/null
+  sleep 0.2
+  rm -rf "${NGINX_PREFIX:-/nonexistent}"
+}
+
+# bench_wrk_summary FILE -> "req_per_s p50 p99" from wrk --latency output
+bench_wrk_summary() {
+  python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    n, u = float(m.group(1)), m.group(2)
+    return n / 1000 if u == "us" else n * 1000 if u == "s" else n
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errors.group(1) if errors else 0}")
+PY
+}

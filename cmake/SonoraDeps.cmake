@@ -1,0 +1,28 @@
+# The one place that finds third-party dependencies. Everything comes from Debian bookworm
+# packages installed by scripts/install-deps; nothing is downloaded at configure time.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG)  # libboost1.81-dev: Beast with message_generator
+find_package(nlohmann_json 3.11 REQUIRED CONFIG)
+find_package(CLI11 REQUIRED CONFIG)
+find_package(toml11 REQUIRED CONFIG)
+find_package(spdlog REQUIRED CONFIG)
+find_package(fmt REQUIRED CONFIG)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+
+if(SONORA_BUILD_TESTS)
+  find_package(GTest REQUIRED CONFIG)
+endif()
+if(SONORA_BUILD_BENCH)
+  find_package(benchmark REQUIRED CONFIG)
+endif()
+
+# Boost.Asio/Beast are header-only in 1.81; this target carries the include path and the
+# defines we want everywhere Beast is used (only http/server, client/internal and tests).
+add_library(sonora_boost INTERFACE)
+target_link_libraries(sonora_boost INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(sonora_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

@@ -1,0 +1,33 @@
+# sonora_module(), sonora_test(), sonora_bench(): one static library per module, one test binary
+# per module, DEPS listing the allowed edges (STYLE.md 3.4).
+add_library(sonora_warnings INTERFACE)
+target_compile_options(sonora_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+if(SONORA_WERROR)
+  target_compile_options(sonora_warnings INTERFACE -Werror)
+endif()
+
+function(sonora_module name)
+  cmake_parse_arguments(M "" "" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(sonora_${name} STATIC ${M_SRCS})
+  add_library(sonora::${name} ALIAS sonora_${name})
+  target_include_directories(sonora_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(sonora_${name} PUBLIC ${M_DEPS} PRIVATE sonora_warnings ${M_PRIVATE_DEPS})
+  target_compile_features(sonora_${name} PUBLIC cxx_std_20)
+endfunction()
+
+include(GoogleTest)
+function(sonora_test name)
+  cmake_parse_arguments(T "" "LABEL" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${T_SRCS})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} sonora_testing GTest::gmock GTest::gtest_main sonora_warnings)
+  if(NOT T_LABEL)
+    set(T_LABEL unit)
+  endif()
+  gtest_discover_tests(${name} PROPERTIES LABELS ${T_LABEL} DISCOVERY_TIMEOUT 60)
+endfunction()
+
+function(sonora_bench name)
+  cmake_parse_arguments(B "" "" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${B_SRCS})
+  target_link_libraries(${name} PRIVATE ${B_DEPS} sonora_warnings)
+endfunction()

@@ -1,0 +1,40 @@
+// Settings for every command: defaults < sonora.toml < SONORA_* environment < command-line flags.
+// Each setting has one TOML key (dotted), one environment name, and at most one flag.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace sonora::app {
+
+struct Config {
+  std::string data_dir = "./sonora-data";
+  std::string database;  // empty: sqlite://<data_dir>/sonora.db
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int io_threads = 1;
+  int worker_threads = 4;
+  int db_pool = 4;
+  std::string log_level = "info";
+  bool access_log = true;
+  double rate_limit_api_per_second = 50;
+  double rate_limit_api_burst = 100;
+  double rate_limit_auth_per_second = 0.5;
+  double rate_limit_auth_burst = 20;
+  int64_t body_limit_bytes = 1 << 20;
+  std::vector<std::string> cors_origins = {"*"};
+  std::vector<std::string> trusted_proxies;
+  std::string token_key_file;  // empty: <data_dir>/keys/token.key
+
+  std::string DatabaseUrl() const;
+  std::string TokenKeyFile() const;
+};
+
+// Applies `sonora.toml` (at `path`; silently skipped when `path` is empty and ./sonora.toml
+// does not exist) and then the SONORA_* environment over `config`.
+// Errors: kInvalidArgument naming the key for a malformed file or value.
+Status ApplyFileAndEnvironment(Config& config, const std::string& path);
+
+}  // namespace sonora::app

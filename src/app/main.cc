@@ -1,0 +1,106 @@
+// sonora: one binary, many commands (ARCHITECTURE.md). Flags are parsed here; settings merge as
+// defaults < sonora.toml < SONORA_* environment < flags; then the command runs.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+
+#include "app/commands.h"
+#include "app/config.h"
+#include "core/log.h"
+
+namespace {
+
+// Flags every command accepts. Only flags actually given override file and environment.
+struct CommonFlags {
+  std::string config_path, data_dir, database, log_level, host;
+  int port = -1, workers = -1;
+
+  void AddStorage(CLI::App* cmd) {
+    cmd->add_option("--config", config_path, "TOML settings file (default ./sonora.toml if present)");
+    cmd->add_option("--data-dir", data_dir, "data directory (default ./sonora-data)");
+    cmd->add_option("--database", database,
+                    "sqlite:///path.db or postgresql://... (default: SQLite in the data dir)");
+    cmd->add_option("--log-level", log_level, "debug, info, warn, error");
+  }
+  void AddServe(CLI::App* cmd) {
+    AddStorage(cmd);
+    cmd->add_option("--host", host, "listen address (default 127.0.0.1)");
+    cmd->add_option("--port", port, "listen port; 0 picks a free one (default 8080)")
+        ->check(CLI::Range(0, 65535));
+    cmd->add_option("--workers", workers, "request worker threads (default 4)")
+        ->check(CLI::Range(1, 256));
+  }
+
+  // Merges file, environment and flags into a Config; exits on a bad setting.
+  sonora::app::Config Resolve() const {
+    sonora::app::Config c;
+    sonora::Status s = sonora::app::ApplyFileAndEnvironment(c, config_path);
+    if (!s.ok()) {
+      std::fprintf(stderr, "sonora: %s\n", s.ToString().c_str());
+      std::exit(2);
+    }
+    if (!data_dir.empty()) c.data_dir = data_dir;
+    if (!database.empty()) c.database = database;
+    if (!log_level.empty()) c.log_level = log_level;
+    if (!host.empty()) c.host = host;
+    if (port >= 0) c.port = port;
+    if (workers > 0) c.worker_threads = workers;
+    sonora::log::Init(c.log_level);
+    return c;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error code, not a death
+  CLI::App cli{"Sonora: a self-hostable music and podcast streaming server"};
+  cli.require_subcommand(1);
+  CommonFlags flags;
+  int rc = 0;
+
+  auto* serve = cli.add_subcommand("serve", "serve the HTTP API");
+  flags.AddServe(serve);
+  serve->callback([&] { rc = sonora::app::RunServe(flags.Resolve()); });
+
+  sonora::app::DemoOptions demo_options;
+  bool no_serve = false;
+  auto* demo = cli.add_subcommand("demo", "create a demo catalog and accounts, then serve");
+  flags.AddServe(demo);
+  demo->add_option("--tracks", demo_options.tracks, "generated catalog size (default 1000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  demo->add_flag("--no-serve", no_serve, "set up the data dir and exit");
+  demo->callback([&] {
+    demo_options.serve = !no_serve;
+    rc = sonora::app::RunDemo(flags.Resolve(), demo_options);
+  });
+
+  auto* user = cli.add_subcommand("user", "account administration");
+  user->require_subcommand(1);
+  sonora::app::UserCreateOptions create;
+  auto* user_create = user->add_subcommand("create", "create an account");
+  flags.AddStorage(user_create);
+  user_create->add_option("--username", create.username)->required();
+  user_create->add_option("--email", create.email)->required();
+  user_create->add_option("--password", create.password)->required();
+  user_create->add_option("--display-name", create.display_name);
+  user_create->add_option("--country", create.country, "ISO 3166-1 alpha-2 (default US)");
+  user_create->add_option("--tier", create.tier, "free, premium, family, hifi (default free)");
+  user_create->add_flag("--admin", create.admin, "make the account an administrator");
+  user_create->callback([&] { rc = sonora::app::RunUserCreate(flags.Resolve(), create); });
+
+  std::string who, tier;
+  auto* set_tier = user->add_subcommand("set-tier", "change an account's subscription tier");
+  flags.AddStorage(set_tier);
+  set_tier->add_option("user", who, "user id, username or email")->required();
+  set_tier->add_option("--tier", tier, "free, premium, family, hifi")->required();
+  set_tier->callback([&] { rc = sonora::app::RunUserSetTier(flags.Resolve(), who, tier); });
+
+  auto* list = user->add_subcommand("list", "list accounts");
+  flags.AddStorage(list);
+  list->callback([&] { rc = sonora::app::RunUserList(flags.Resolve()); });
+
+  CLI11_PARSE(cli, argc, argv);
+  return rc;
+}

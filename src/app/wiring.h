@@ -1,0 +1,52 @@
+// Builds the object graph every command shares: data dir, database (SQLite or PostgreSQL, by
+// URL), migrations, keys, repositories, services, and (for serving) the router with all routes.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "auth/auth_service.h"
+#include "auth/user_repository.h"
+#include "catalog/catalog_repository.h"
+#include "catalog/catalog_service.h"
+#include "core/clock.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+#include "http/router.h"
+#include "store/database.h"
+
+namespace sonora::app {
+
+class App {
+ public:
+  // Creates the data dir (mode 0700) if missing, opens and migrates the database, and loads or
+  // creates the token key. Fails closed: any problem is an error, never a fallback.
+  static Result<std::unique_ptr<App>> Open(const Config& config);
+
+  // Registers every route. Call once, before serving.
+  http::Router& BuildRouter();
+
+  const Config& config() const { return config_; }
+  store::Database& db() { return *db_; }
+  auth::AuthService& auth() { return *auth_; }
+  auth::UserRepository& users() { return *users_; }
+  catalog::CatalogRepository& catalog_repo() { return *catalog_repo_; }
+  http::Metrics& metrics() { return metrics_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  explicit App(Config config) : config_(std::move(config)), limiter_(clock_) {}
+
+  Config config_;
+  SystemClock& clock_ = SystemClock::Get();
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<auth::UserRepository> users_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<catalog::CatalogRepository> catalog_repo_;
+  std::unique_ptr<catalog::CatalogService> catalog_;
+  http::Metrics metrics_;
+  http::LocalRateLimiter limiter_;
+  std::unique_ptr<http::Router> router_;
+};
+
+}  // namespace sonora::app

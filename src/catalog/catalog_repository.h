@@ -1,0 +1,46 @@
+// The only SQL for artists, albums and tracks. Reads are batched: a page of tracks is one query.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace sonora::catalog {
+
+class CatalogRepository {
+ public:
+  explicit CatalogRepository(store::Database& db) : db_(db) {}
+
+  // Tracks for `ids` in one query; ids that don't exist are simply absent from the result.
+  // The result is in no particular order.
+  Result<std::vector<Track>> GetTracks(const std::vector<std::string>& ids);
+  // An album's tracks by disc and track number, paged.
+  Result<std::vector<Track>> GetAlbumTracks(const std::string& album_id, int64_t limit,
+                                            int64_t offset);
+  // kNotFound when absent.
+  Result<Album> GetAlbum(const std::string& album_id);
+  Result<Artist> GetArtist(const std::string& artist_id);
+  // Albums whose album artist is `artist_id`, newest first; `types` empty means all.
+  Result<std::vector<Album>> GetArtistAlbums(const std::string& artist_id,
+                                             const std::vector<AlbumType>& types, int64_t limit,
+                                             int64_t offset);
+  Result<int64_t> CountArtistAlbums(const std::string& artist_id,
+                                    const std::vector<AlbumType>& types);
+  Result<int64_t> CountTracks();
+
+  // Writes, for ingest and the demo generator; idempotent upserts keyed by id.
+  Status UpsertArtist(store::Session& s, const Artist& artist);
+  Status UpsertAlbum(store::Session& s, const Album& album);
+  // Replaces the track's artist links too.
+  Status UpsertTrack(store::Session& s, const Track& track);
+
+ private:
+  Result<std::vector<Track>> TracksWhere(const std::string& where, const store::Params& params,
+                                         const std::string& order_limit);
+  store::Database& db_;
+};
+
+}  // namespace sonora::catalog

@@ -1,0 +1,33 @@
+// Small string helpers shared by every module.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sonora {
+
+// Splits on `sep`; empty pieces are kept unless `skip_empty`.
+std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = false);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+std::string_view Trim(std::string_view s);
+std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);
+
+// Whole-string integer parse; nullopt on junk, overflow or empty input.
+std::optional<int64_t> ParseInt(std::string_view s);
+
+std::string Base64UrlEncode(std::string_view bytes);
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+std::string HexEncode(std::string_view bytes);
+
+// True if `s` is valid UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s);
+
+// Percent-decodes a URL component ('+' as space when `plus_as_space`); nullopt on bad escapes.
+std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space);
+std::string PercentEncode(std::string_view s);
+
+}  // namespace sonora

@@ -1,0 +1,232 @@
+#include "http/router.h"
+
+#include <chrono>
+#include <exception>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/random.h"
+#include "core/strings.h"
+#include "http/errors.h"
+
+namespace sonora::http {
+
+namespace {
+
+int64_t MonotonicMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string_view> PathSegments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool IsAcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Router::Router(RouterOptions options, Authenticator& authenticator, RateLimiter& limiter,
+               Metrics& metrics, const Clock& clock)
+    : options_(std::move(options)),
+      authenticator_(authenticator),
+      limiter_(limiter),
+      metrics_(metrics),
+      clock_(clock),
+      unmatched_stats_(&metrics.ForAction("unmatched")) {}
+
+void Router::Add(Method method, std::string_view pattern, std::string action,
+                 RouteOptions options, Handler handler) {
+  Route r;
+  r.method = method;
+  r.pattern = std::string(pattern);
+  for (auto seg : PathSegments(pattern)) r.segments.emplace_back(seg);
+  r.stats = &metrics_.ForAction(action);
+  r.action = std::move(action);
+  r.options = options;
+  r.handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+std::string RoutesMarkdown(const std::vector<RouteInfo>& routes) {
+  std::string out =
+      "# API routes\n\n"
+      "Generated from the router's own table; `tests/app/routes_test.cc` fails when this file and\n"
+      "the code disagree; `SONORA_UPDATE_GOLDEN=1 build/tests/app/app_tests` rewrites it.\n"
+      "Auth: `public` needs no token, `user` a bearer token, `admin` an\n"
+      "administrator's token.\n\n"
+      "| method | path | action | auth |\n|---|---|---|---|\n";
+  for (const auto& r : routes) {
+    const char* auth = r.auth == AuthPolicy::kPublic ? "public"
+                       : r.auth == AuthPolicy::kAdmin ? "admin"
+                                                       : "user";
+    out += "| " + std::string(MethodName(r.method)) + " | `" + r.pattern + "` | `" + r.action +
+           "` | " + auth + " |\n";
+  }
+  return out;
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.action, r.options.auth});
+  return out;
+}
+
+Response Router::Dispatch(Request& request) {
+  const int64_t start_us = MonotonicMicros();
+  metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
+
+  // 1. Request id: echo a sane client-sent one, otherwise make one.
+  auto incoming_id = request.Header("x-request-id");
+  request.request_id = incoming_id && IsAcceptableRequestId(*incoming_id)
+                           ? std::string(*incoming_id)
+                           : FastRandomBase62(20);
+
+  // 2. Match: the first route whose pattern fits; remember whether only the method differed.
+  const auto segments = PathSegments(request.path);
+  const Route* match = nullptr;
+  bool path_matched = false;
+  std::vector<std::string> allowed;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    bool fits = true;
+    for (size_t i = 0; i < segments.size() && fits; ++i) {
+      const std::string& s = r.segments[i];
+      fits = (s.size() > 2 && s.front() == '{' && s.back() == '}') ? !segments[i].empty()
+                                                                   : s == segments[i];
+    }
+    if (!fits) continue;
+    path_matched = true;
+    allowed.emplace_back(MethodName(r.method));
+    bool method_ok = r.method == request.method ||
+                     (request.method == Method::kHead && r.method == Method::kGet);
+    if (method_ok && !match) {
+      match = &r;
+      request.path_params.clear();
+      for (size_t i = 0; i < segments.size(); ++i) {
+        const std::string& s = r.segments[i];
+        if (s.front() == '{') request.path_params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
+      }
+    }
+  }
+
+  Response response;
+  std::string action = match ? match->action : "unmatched";
+  ActionStats* stats = match ? match->stats : unmatched_stats_;
+  if (request.method == Method::kOptions && path_matched) {
+    // CORS preflight: answered here for every route.
+    response = Response::NoContent();
+    response.SetHeader("Access-Control-Allow-Methods", Join(allowed, ", ") + ", OPTIONS");
+    response.SetHeader("Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, If-Match, X-Request-Id");
+    response.SetHeader("Access-Control-Max-Age", "600");
+    action = "cors:preflight";
+  } else if (!match) {
+    response = path_matched
+                   ? ErrorResponse(405, "method_not_allowed", "method not allowed on this path")
+                   : ErrorResponse(404, "not_found", "no such endpoint");
+    if (path_matched) response.SetHeader("Allow", Join(allowed, ", "));
+  } else {
+    try {
+      response = Run(request, match, &path_matched);
+    } catch (const std::exception& e) {
+      log::Error("handler threw request_id=" + request.request_id + " action=" + action +
+                 " what=" + e.what());
+      response = ErrorResponse(Status::Internal(e.what()), request.request_id);
+    } catch (...) {
+      response = ErrorResponse(Status::Internal("unknown exception"), request.request_id);
+    }
+  }
+  Finish(request, response, action, stats, start_us);
+  metrics_.in_flight().fetch_sub(1, std::memory_order_relaxed);
+  return response;
+}
+
+Response Router::Run(Request& request, const Route* route, bool*) {
+  // 3. Authentication.
+  std::optional<std::string_view> authz = request.Header("authorization");
+  if (authz) {
+    std::string_view v = *authz;
+    if (v.size() < 7 || ToLower(v.substr(0, 7)) != "bearer ") {
+      return ErrorResponse(Status::Unauthenticated("Authorization must be 'Bearer <token>'"),
+                           request.request_id);
+    }
+    auto principal = authenticator_.Authenticate(Trim(v.substr(7)));
+    if (!principal.ok()) return ErrorResponse(principal.status(), request.request_id);
+    request.principal = std::move(*principal);
+  } else if (route->options.auth != AuthPolicy::kPublic) {
+    return ErrorResponse(Status::Unauthenticated("missing bearer token"), request.request_id);
+  }
+  if (route->options.auth == AuthPolicy::kAdmin && !request.principal->is_admin) {
+    return ErrorResponse(Status::PermissionDenied("admin_required", "admin only"),
+                         request.request_id);
+  }
+
+  // 4. Rate limit: per user for the API, per client address for credential endpoints.
+  if (route->options.limit == LimitClass::kApi) {
+    std::string key = request.principal ? "u:" + request.principal->user_id
+                                        : "ip:" + request.remote_ip;
+    Status s = limiter_.Take(key, options_.api_limit);
+    if (!s.ok()) return ErrorResponse(s, request.request_id);
+  } else if (route->options.limit == LimitClass::kAuth) {
+    Status s = limiter_.Take("auth-ip:" + request.remote_ip, options_.auth_limit);
+    if (!s.ok()) return ErrorResponse(s, request.request_id);
+  }
+
+  // 5. The handler.
+  Result<Response> result = route->handler(request);
+  if (!result.ok()) return ErrorResponse(result.status(), request.request_id);
+  return std::move(*result);
+}
+
+void Router::Finish(const Request& request, Response& response, const std::string& action,
+                    ActionStats* stats, int64_t start_us) {
+  response.SetHeader("X-Request-Id", request.request_id);
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  if (response.GetHeader("Cache-Control").empty()) response.SetHeader("Cache-Control", "no-store");
+  if (auto origin = request.Header("origin")) {
+    for (const auto& allowed : options_.cors_origins) {
+      if (allowed == "*" || allowed == *origin) {
+        response.SetHeader("Access-Control-Allow-Origin", allowed == "*" ? "*" : allowed);
+        response.SetHeader("Access-Control-Expose-Headers",
+                           "ETag, Retry-After, X-Request-Id, Location");
+        if (allowed != "*") response.SetHeader("Vary", "Origin");
+        break;
+      }
+    }
+  }
+  const double seconds = static_cast<double>(MonotonicMicros() - start_us) / 1e6;
+  stats->Record(response.status, seconds);
+  if (options_.access_log && log::Enabled(log::Level::kInfo)) {
+    // Query strings are left out on purpose: they may carry signatures (SECURITY.md §3).
+    log::Info("access request_id=" + request.request_id + " method=" +
+              std::string(MethodName(request.method)) + " path=" + request.path +
+              " action=" + action + " status=" + std::to_string(response.status) +
+              " duration_us=" + std::to_string(static_cast<int64_t>(seconds * 1e6)) +
+              " remote=" + request.remote_ip +
+              (request.principal ? " user_id=" + request.principal->user_id : ""));
+  }
+}
+
+}  // namespace sonora::http

@@ -1,0 +1,81 @@
+// Settings precedence: defaults < sonora.toml < SONORA_* environment (flags are applied by
+// main.cc after these, tested through the binary in tests/api).
+#include "app/config.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "support/status_matchers.h"
+#include "support/temp_dir.h"
+
+namespace sonora::app {
+namespace {
+
+using testing::StatusIs;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* v : {"SONORA_PORT", "SONORA_RATE_LIMIT_API_BURST", "SONORA_ACCESS_LOG",
+                          "SONORA_CORS_ORIGINS"})
+      unsetenv(v);
+  }
+  std::string WriteToml(const std::string& text) {
+    std::string path = dir_.path() + "/sonora.toml";
+    std::ofstream(path) << text;
+    return path;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(ConfigTest, DefaultsWhenNothingIsSet) {
+  Config c;
+  ASSERT_TRUE(ApplyFileAndEnvironment(c, "").ok());
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_EQ(c.data_dir, "./sonora-data");
+  EXPECT_TRUE(c.DatabaseUrl().starts_with("sqlite:///"));
+  EXPECT_TRUE(c.DatabaseUrl().ends_with("/sonora-data/sonora.db"));
+}
+
+TEST_F(ConfigTest, FileOverridesDefaultsAndEnvironmentOverridesFile) {
+  std::string path = WriteToml(
+      "port = 9000\nworker_threads = 3\ncors_origins = [\"https://a.example\", \"https://b.example\"]\n"
+      "[rate_limit]\napi_burst = 7.5\n");
+  setenv("SONORA_PORT", "9100", 1);
+  Config c;
+  ASSERT_TRUE(ApplyFileAndEnvironment(c, path).ok());
+  EXPECT_EQ(c.port, 9100);  // environment beats the file
+  EXPECT_EQ(c.worker_threads, 3);
+  EXPECT_DOUBLE_EQ(c.rate_limit_api_burst, 7.5);
+  EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+TEST_F(ConfigTest, BadValuesNameTheSetting) {
+  struct Case {
+    const char* env;
+    const char* value;
+    const char* field;
+  } cases[] = {{"SONORA_PORT", "70000", "port"},
+               {"SONORA_PORT", "http", "port"},
+               {"SONORA_RATE_LIMIT_API_BURST", "-1", "rate_limit.api_burst"},
+               {"SONORA_ACCESS_LOG", "maybe", "access_log"}};
+  for (const auto& k : cases) {
+    setenv(k.env, k.value, 1);
+    Config c;
+    Status s = ApplyFileAndEnvironment(c, "");
+    EXPECT_THAT(s, StatusIs(Code::kInvalidArgument)) << k.env << "=" << k.value;
+    EXPECT_EQ(s.field(), k.field);
+    unsetenv(k.env);
+  }
+}
+
+TEST_F(ConfigTest, MalformedFileIsAnError) {
+  std::string path = WriteToml("port = = 3\n");
+  Config c;
+  EXPECT_THAT(ApplyFileAndEnvironment(c, path), StatusIs(Code::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace sonora::app
