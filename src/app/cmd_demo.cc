@@ -2,7 +2,7 @@
 
 #include "app/commands.h"
 #include "app/wiring.h"
-#include "catalog/demo_catalog.h"
+#include "media/demo_library.h"
 #include "core/log.h"
 #include "core/progress.h"
 
@@ -35,27 +35,39 @@ int RunDemo(const Config& config, const DemoOptions& options) {
     return 1;
   }
   App& app = **opened;
-  auto count = app.catalog_repo().CountTracks();
-  if (!count.ok()) {
-    std::fprintf(stderr, "sonora: %s\n", count.status().ToString().c_str());
+  // 1. Masters: synthesized music with known tempo, key and mode, as tagged FLAC files.
+  const std::string masters = config.data_dir + "/demo-masters";
+  ProgressBar synth_bar("synthesize", options.tracks, "tracks");
+  media::DemoLibraryOptions lib;
+  lib.tracks = options.tracks;
+  lib.progress = [&synth_bar](int done, int) { synth_bar.Update(done); };
+  auto specs = media::WriteDemoLibrary(masters, lib);
+  synth_bar.Finish();
+  if (!specs.ok()) {
+    std::fprintf(stderr, "sonora: %s\n", specs.status().ToString().c_str());
     return 1;
   }
-  if (*count == 0) {
-    ProgressBar bar("catalog", options.tracks, "tracks");
-    catalog::GenerateOptions gen;
-    gen.tracks = options.tracks;
-    gen.progress = [&bar](int64_t done, int64_t) { bar.Update(done); };
-    auto summary = catalog::GenerateCatalog(app.db(), app.catalog_repo(), app.clock(), gen);
-    bar.Finish();
-    if (!summary.ok()) {
-      std::fprintf(stderr, "sonora: %s\n", summary.status().ToString().c_str());
-      return 1;
+  if (options.masters_only) {
+    std::printf("%s\n", masters.c_str());
+    return 0;
+  }
+  // 2. The same ingest path real music takes; a second run finds everything unchanged.
+  media::IngestOptions ingest;
+  ingest.jobs = options.jobs;
+  auto summary = app.ingester().Run({masters}, ingest);
+  log::Info("demo ingest files=" + std::to_string(summary.files) +
+            " new=" + std::to_string(summary.ingested) +
+            " unchanged=" + std::to_string(summary.unchanged) +
+            " failed=" + std::to_string(summary.failed) +
+            " seconds=" + std::to_string(static_cast<int>(summary.seconds)));
+  if (summary.failed > 0) {
+    for (const auto& r : summary.results) {
+      if (r.outcome == media::Outcome::kFailed) {
+        std::fprintf(stderr, "sonora: demo ingest failed for %s: %s\n", r.path.c_str(),
+                     r.message.c_str());
+      }
     }
-    log::Info("demo catalog artists=" + std::to_string(summary->artists) +
-              " albums=" + std::to_string(summary->albums) +
-              " tracks=" + std::to_string(summary->tracks));
-  } else {
-    log::Info("demo catalog already present tracks=" + std::to_string(*count));
+    return 1;
   }
   Status s = EnsureUser(app, kDemoUser, kDemoPassword, auth::Tier::kPremium, false);
   if (s.ok()) s = EnsureUser(app, kDemoAdmin, kDemoAdminPassword, auth::Tier::kHifi, true);

@@ -25,6 +25,8 @@ int Serve(App& app) {
   options.worker_threads = c.worker_threads;
   options.body_limit = static_cast<size_t>(c.body_limit_bytes);
   options.trusted_proxies = c.trusted_proxies;
+  options.read_timeout = std::chrono::seconds(c.read_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
   auto server = http::Server::Start(options, router, app.metrics());
   if (!server.ok()) {
     std::fprintf(stderr, "sonora: %s\n", server.status().ToString().c_str());

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 
@@ -13,8 +14,10 @@ namespace sonora::app {
 int RunServe(const Config& config);
 
 struct DemoOptions {
-  int64_t tracks = 1000;  // generated catalog size (metadata only until the media pipeline)
+  int tracks = 44;  // synthesized tracks with real audio, run through ingest
+  int jobs = 2;
   bool serve = true;
+  bool masters_only = false;  // write the synthesized masters and stop (benchmarks)
 };
 int RunDemo(const Config& config, const DemoOptions& options);
 
@@ -22,6 +25,17 @@ struct UserCreateOptions {
   std::string username, email, password, display_name, country = "US", tier = "free";
   bool admin = false;
 };
+struct IngestCommandOptions {
+  std::vector<std::string> paths;
+  int jobs = 2;
+  bool json = false;
+  bool force = false;
+};
+int RunIngest(const Config& config, const IngestCommandOptions& options);
+
+// A metadata-only catalog of `tracks` generated tracks, for load tests and benchmarks.
+int RunCatalogGenerate(const Config& config, int64_t tracks);
+
 int RunUserCreate(const Config& config, const UserCreateOptions& options);
 int RunUserSetTier(const Config& config, const std::string& user, const std::string& tier);
 int RunUserList(const Config& config);

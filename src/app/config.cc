@@ -94,6 +94,8 @@ const std::vector<Setting>& Settings() {
       Num("rate_limit.auth_per_second", &Config::rate_limit_auth_per_second),
       Num("rate_limit.auth_burst", &Config::rate_limit_auth_burst),
       Int64("body_limit_bytes", &Config::body_limit_bytes, 1024, int64_t{1} << 30),
+      Int("read_timeout_seconds", &Config::read_timeout_seconds, 1, 3600),
+      Int("idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600),
       List("cors_origins", &Config::cors_origins),
       List("trusted_proxies", &Config::trusted_proxies),
       Str("token_key_file", &Config::token_key_file),

@@ -24,6 +24,8 @@ struct Config {
   double rate_limit_auth_per_second = 0.5;
   double rate_limit_auth_burst = 20;
   int64_t body_limit_bytes = 1 << 20;
+  int read_timeout_seconds = 30;  // whole request: slow-header/slow-body clients are cut off
+  int idle_timeout_seconds = 60;  // keep-alive wait between requests
   std::vector<std::string> cors_origins = {"*"};
   std::vector<std::string> trusted_proxies;
   std::string token_key_file;  // empty: <data_dir>/keys/token.key

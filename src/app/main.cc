@@ -66,15 +66,40 @@ int main(int argc, char** argv) {
 
   sonora::app::DemoOptions demo_options;
   bool no_serve = false;
-  auto* demo = cli.add_subcommand("demo", "create a demo catalog and accounts, then serve");
+  auto* demo = cli.add_subcommand("demo", "synthesize and ingest a demo catalog, add demo accounts, then serve");
   flags.AddServe(demo);
-  demo->add_option("--tracks", demo_options.tracks, "generated catalog size (default 1000)")
-      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  demo->add_option("--tracks", demo_options.tracks, "synthesized tracks (default 44)")
+      ->check(CLI::Range(1, 1000));
+  demo->add_option("--jobs", demo_options.jobs, "parallel ingest workers (default 2)")
+      ->check(CLI::Range(1, 64));
   demo->add_flag("--no-serve", no_serve, "set up the data dir and exit");
+  demo->add_flag("--masters-only", demo_options.masters_only,
+                 "only write the synthesized masters (to <data-dir>/demo-masters) and exit");
   demo->callback([&] {
     demo_options.serve = !no_serve;
     rc = sonora::app::RunDemo(flags.Resolve(), demo_options);
   });
+
+  sonora::app::IngestCommandOptions ingest_options;
+  auto* ingest = cli.add_subcommand("ingest", "add audio files or folders to the catalog");
+  flags.AddStorage(ingest);
+  ingest->add_option("paths", ingest_options.paths, "files or folders (walked recursively)")
+      ->required();
+  ingest->add_option("--jobs", ingest_options.jobs, "parallel workers (default 2)")
+      ->check(CLI::Range(1, 64));
+  ingest->add_flag("--json", ingest_options.json, "print a JSON summary on stdout");
+  ingest->add_flag("--force", ingest_options.force, "re-encode even unchanged audio");
+  ingest->callback([&] { rc = sonora::app::RunIngest(flags.Resolve(), ingest_options); });
+
+  auto* catalog_cmd = cli.add_subcommand("catalog", "catalog tools");
+  catalog_cmd->require_subcommand(1);
+  int64_t generate_tracks = 1000;
+  auto* generate = catalog_cmd->add_subcommand(
+      "generate", "add a metadata-only generated catalog (for load tests; no audio)");
+  flags.AddStorage(generate);
+  generate->add_option("--tracks", generate_tracks, "tracks to generate (default 1000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  generate->callback([&] { rc = sonora::app::RunCatalogGenerate(flags.Resolve(), generate_tracks); });
 
   auto* user = cli.add_subcommand("user", "account administration");
   user->require_subcommand(1);

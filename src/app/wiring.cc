@@ -42,6 +42,11 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                    std::move(token_key));
   app->catalog_repo_ = std::make_unique<catalog::CatalogRepository>(*app->db_);
   app->catalog_ = std::make_unique<catalog::CatalogService>(*app->catalog_repo_);
+  app->media_repo_ = std::make_unique<media::MediaRepository>(*app->db_);
+  SONORA_ASSIGN_OR_RETURN(app->media_store_, media::MediaStore::Open(config.data_dir + "/media"));
+  app->ingester_ = std::make_unique<media::Ingester>(*app->db_, *app->catalog_repo_,
+                                                     *app->media_repo_, *app->media_store_,
+                                                     app->clock_);
   return app;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "app/config.h"
 #include "auth/auth_service.h"
@@ -13,6 +14,9 @@
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
+#include "media/ingest/ingest.h"
+#include "media/media_repository.h"
+#include "media/media_store.h"
 #include "store/database.h"
 
 namespace sonora::app {
@@ -31,6 +35,9 @@ class App {
   auth::AuthService& auth() { return *auth_; }
   auth::UserRepository& users() { return *users_; }
   catalog::CatalogRepository& catalog_repo() { return *catalog_repo_; }
+  media::MediaRepository& media_repo() { return *media_repo_; }
+  const media::MediaStore& media_store() const { return *media_store_; }
+  media::Ingester& ingester() { return *ingester_; }
   http::Metrics& metrics() { return metrics_; }
   const Clock& clock() const { return clock_; }
 
@@ -44,6 +51,9 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<catalog::CatalogRepository> catalog_repo_;
   std::unique_ptr<catalog::CatalogService> catalog_;
+  std::unique_ptr<media::MediaRepository> media_repo_;
+  std::optional<media::MediaStore> media_store_;
+  std::unique_ptr<media::Ingester> ingester_;
   http::Metrics metrics_;
   http::LocalRateLimiter limiter_;
   std::unique_ptr<http::Router> router_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sonora::catalog {
@@ -67,6 +68,11 @@ struct Track {
   std::vector<std::string> available_countries;  // empty: everywhere
   int64_t created_at_ms = 0;
 };
+
+// The lookup key for names: lower-case ASCII, runs of spaces and punctuation folded to one
+// space, trimmed ("The  Beatles!" -> "the beatles"). Ingest finds existing artists and albums
+// by it.
+std::string NameKey(std::string_view name);
 
 // True when the track may be played in `country` (empty country: no market filter).
 bool AvailableIn(const std::vector<std::string>& countries, std::string_view country);

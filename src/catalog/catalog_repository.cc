@@ -163,28 +163,58 @@ Result<int64_t> CatalogRepository::CountTracks() {
   return res.rows[0].GetInt(0);
 }
 
+Result<std::optional<ArtistRef>> CatalogRepository::FindArtistByKey(store::Session& s,
+                                                                   const std::string& key) {
+  SONORA_ASSIGN_OR_RETURN(
+      auto res, s.Query("SELECT artist_id, name FROM artists WHERE name_key = ? "
+                        "ORDER BY created_at_ms, artist_id LIMIT 1",
+                        {key}));
+  if (res.rows.empty()) return std::optional<ArtistRef>();
+  return std::optional<ArtistRef>(ArtistRef{res.rows[0].GetString(0), res.rows[0].GetString(1)});
+}
+
+Result<std::optional<std::string>> CatalogRepository::FindAlbumIdByKey(
+    store::Session& s, const std::string& artist_id, const std::string& key) {
+  SONORA_ASSIGN_OR_RETURN(
+      auto res, s.Query("SELECT album_id FROM albums WHERE artist_id = ? AND title_key = ? "
+                        "ORDER BY created_at_ms, album_id LIMIT 1",
+                        {artist_id, key}));
+  if (res.rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(res.rows[0].GetString(0));
+}
+
+Status CatalogRepository::RefreshAlbumTrackCount(store::Session& s, const std::string& album_id) {
+  return s
+      .Query("UPDATE albums SET total_tracks = (SELECT COUNT(*) FROM tracks WHERE album_id = ?) "
+             "WHERE album_id = ?",
+             {album_id, album_id})
+      .status();
+}
+
 Status CatalogRepository::UpsertArtist(store::Session& s, const Artist& a) {
   return s
-      .Query("INSERT INTO artists (artist_id, name, bio, genres, verified, image_id, created_at_ms) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (artist_id) DO UPDATE SET "
-             "name = excluded.name, bio = excluded.bio, genres = excluded.genres, "
-             "verified = excluded.verified, image_id = excluded.image_id",
-             {a.artist_id, a.name, a.bio, Join(a.genres, ","), a.verified ? 1 : 0, a.image_id,
-              a.created_at_ms})
+      .Query("INSERT INTO artists (artist_id, name, name_key, bio, genres, verified, image_id, "
+             "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (artist_id) DO UPDATE SET "
+             "name = excluded.name, name_key = excluded.name_key, bio = excluded.bio, "
+             "genres = excluded.genres, verified = excluded.verified, image_id = excluded.image_id",
+             {a.artist_id, a.name, NameKey(a.name), a.bio, Join(a.genres, ","), a.verified ? 1 : 0,
+              a.image_id, a.created_at_ms})
       .status();
 }
 
 Status CatalogRepository::UpsertAlbum(store::Session& s, const Album& a) {
   return s
-      .Query("INSERT INTO albums (album_id, title, artist_id, release_date, album_type, "
+      .Query("INSERT INTO albums (album_id, title, title_key, artist_id, release_date, album_type, "
              "total_tracks, genres, label, artwork_id, popularity, available_countries, "
-             "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+             "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
              "ON CONFLICT (album_id) DO UPDATE SET title = excluded.title, "
+             "title_key = excluded.title_key, "
              "artist_id = excluded.artist_id, release_date = excluded.release_date, "
              "album_type = excluded.album_type, total_tracks = excluded.total_tracks, "
              "genres = excluded.genres, label = excluded.label, artwork_id = excluded.artwork_id, "
              "popularity = excluded.popularity, available_countries = excluded.available_countries",
-             {a.album_id, a.title, a.artist.artist_id, a.release_date, AlbumTypeName(a.album_type),
+             {a.album_id, a.title, NameKey(a.title), a.artist.artist_id, a.release_date,
+              AlbumTypeName(a.album_type),
               a.total_tracks, Join(a.genres, ","), a.label, a.artwork_id, a.popularity,
               Join(a.available_countries, ","), a.created_at_ms})
       .status();

@@ -31,6 +31,14 @@ class CatalogRepository {
                                     const std::vector<AlbumType>& types);
   Result<int64_t> CountTracks();
 
+  // Lookups by NameKey, inside a write transaction (ingest's find-or-create).
+  Result<std::optional<ArtistRef>> FindArtistByKey(store::Session& s, const std::string& key);
+  Result<std::optional<std::string>> FindAlbumIdByKey(store::Session& s,
+                                                      const std::string& artist_id,
+                                                      const std::string& key);
+  // Recomputes an album's total_tracks from its tracks.
+  Status RefreshAlbumTrackCount(store::Session& s, const std::string& album_id);
+
   // Writes, for ingest and the demo generator; idempotent upserts keyed by id.
   Status UpsertArtist(store::Session& s, const Artist& artist);
   Status UpsertAlbum(store::Session& s, const Album& album);

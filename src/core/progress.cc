@@ -41,9 +41,10 @@ void ProgressBar::Draw(bool final) {
   int filled = static_cast<int>(pct / 100 * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "%s%s [%s] %lld/%lld %s %5.1f%% %.0f %s/s %s", tty_ ? "\r" : "",
+  std::fprintf(stderr, "%s%s [%s] %lld/%lld %s %5.1f%% %.*f %s/s %s", tty_ ? "\r" : "",
                label_.c_str(), bar.c_str(), static_cast<long long>(done_),
-               static_cast<long long>(total_), unit_.c_str(), pct, rate, unit_.c_str(),
+               static_cast<long long>(total_), unit_.c_str(), pct, rate < 10 ? 2 : 0, rate,
+               unit_.c_str(),
                final ? "" : ("ETA " + std::to_string(static_cast<int>(eta)) + "s").c_str());
   if (final) std::fprintf(stderr, "in %.1fs\n", secs);
   else if (!tty_) std::fprintf(stderr, "\n");

@@ -56,6 +56,12 @@ std::optional<int64_t> ParseInt(std::string_view s) {
   return v;
 }
 
+std::string FormatDouble(double value) {
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  return ec == std::errc() ? std::string(buf, p) : std::string("0");
+}
+
 namespace {
 constexpr char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 int B64Value(char c) {

@@ -19,6 +19,9 @@ std::string ToUpper(std::string_view s);
 // Whole-string integer parse; nullopt on junk, overflow or empty input.
 std::optional<int64_t> ParseInt(std::string_view s);
 
+// Shortest text that reads back to the same double ("0.0001", "2.5", "1e+20").
+std::string FormatDouble(double value);
+
 std::string Base64UrlEncode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 std::string HexEncode(std::string_view bytes);

@@ -1,6 +1,6 @@
 #include "http/metrics.h"
 
-#include <fmt/format.h>
+#include "core/strings.h"
 
 namespace sonora::http {
 
@@ -42,8 +42,8 @@ std::string Metrics::Render() const {
       if (n == 0) continue;
       std::string code = i < ActionStats::kCodes.size() ? std::to_string(ActionStats::kCodes[i])
                                                         : std::string("other");
-      out += fmt::format("sonora_http_requests_total{{action=\"{}\",code=\"{}\"}} {}\n",
-                         a.action(), code, n);
+      out += "sonora_http_requests_total{action=\"" + a.action() + "\",code=\"" + code +
+             "\"} " + std::to_string(n) + "\n";
     }
   }
   out += "# HELP sonora_http_request_duration_seconds Time from routing to response.\n";
@@ -52,27 +52,25 @@ std::string Metrics::Render() const {
     uint64_t cumulative = 0;
     for (size_t b = 0; b <= kLatencyBucketsSeconds.size(); ++b) {
       cumulative += a.buckets_[b].load(std::memory_order_relaxed);
-      std::string le = b < kLatencyBucketsSeconds.size()
-                           ? fmt::format("{}", kLatencyBucketsSeconds[b])
-                           : std::string("+Inf");
-      out += fmt::format(
-          "sonora_http_request_duration_seconds_bucket{{action=\"{}\",le=\"{}\"}} {}\n",
-          a.action(), le, cumulative);
+      std::string le = b < kLatencyBucketsSeconds.size() ? FormatDouble(kLatencyBucketsSeconds[b])
+                                                          : std::string("+Inf");
+      out += "sonora_http_request_duration_seconds_bucket{action=\"" + a.action() + "\",le=\"" +
+             le + "\"} " + std::to_string(cumulative) + "\n";
     }
-    out += fmt::format("sonora_http_request_duration_seconds_sum{{action=\"{}\"}} {}\n",
-                       a.action(), static_cast<double>(a.sum_micros_.load()) / 1e6);
-    out += fmt::format("sonora_http_request_duration_seconds_count{{action=\"{}\"}} {}\n",
-                       a.action(), cumulative);
+    out += "sonora_http_request_duration_seconds_sum{action=\"" + a.action() + "\"} " +
+           FormatDouble(static_cast<double>(a.sum_micros_.load()) / 1e6) + "\n";
+    out += "sonora_http_request_duration_seconds_count{action=\"" + a.action() + "\"} " +
+           std::to_string(cumulative) + "\n";
   }
   out += "# HELP sonora_http_requests_in_flight Requests being handled now.\n";
   out += "# TYPE sonora_http_requests_in_flight gauge\n";
-  out += fmt::format("sonora_http_requests_in_flight {}\n", in_flight_.load());
+  out += "sonora_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
   out += "# HELP sonora_http_connections_total Connections accepted.\n";
   out += "# TYPE sonora_http_connections_total counter\n";
-  out += fmt::format("sonora_http_connections_total {}\n", connections_total_.load());
+  out += "sonora_http_connections_total " + std::to_string(connections_total_.load()) + "\n";
   for (const auto& g : gauges_) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name, g.help, g.name, g.name,
-                       g.read());
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n" + g.name + " " +
+           FormatDouble(g.read()) + "\n";
   }
   return out;
 }

@@ -70,8 +70,11 @@ Result<int64_t> EncodeFlac(const PcmBuffer& pcm, const std::string& out_path);
 
 // An HLS rendition: AAC-LC at `kbps` in fMP4 (CMAF) segments of kChunkLength:
 // `out_dir`/init.mp4 and `out_dir`/segment_<n>.m4s, with one entry per segment in the result
-// (frames and bytes; start_frame as above). Standard players (ffmpeg, hls.js, Safari) play them
-// through a playlist the streaming layer writes.
+// (frames and bytes). For HLS, start_frame and frames are in the AAC timeline, which is the
+// track plus the encoder's 1024 priming samples: segment n >= 1 starts at the first AAC packet
+// at or after n * 441000, so #EXTINF = frames / 44100 and the segments sum to track + 1024
+// frames (the last one may be a single packet). Standard players (ffmpeg, hls.js, Safari) play
+// them through a playlist the streaming layer writes.
 Result<std::vector<ChunkInfo>> EncodeHlsAac(const PcmBuffer& pcm, int kbps,
                                             const std::string& out_dir);
 

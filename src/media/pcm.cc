@@ -1,5 +1,7 @@
 #include "media/pcm.h"
 
+#include <cstddef>
+
 namespace sonora::media {
 
 std::vector<float> PcmBuffer::Mono() const {

@@ -1,0 +1,119 @@
+#include "media/demo_library.h"
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "media/codec.h"
+#include "media/synth/synth.h"
+#include "media/tags.h"
+
+namespace sonora::media {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DemoArtist {
+  const char* name;
+  const char* album;
+  const char* genre;
+  double bpm_low, bpm_high;
+  double energy;
+  bool mostly_major;
+};
+
+// Eight artists across genres; their tempo ranges and energy set the features recommendations
+// will later work from.
+constexpr std::array<DemoArtist, 8> kArtists = {{
+    {"Neon Harbor", "Night Signals", "electronic", 118, 132, 0.85, false},
+    {"The Paper Lanterns", "Quiet Rooms", "indie", 88, 110, 0.5, true},
+    {"Mila Okafor", "Amber Fields", "folk", 70, 96, 0.3, true},
+    {"Static Orchard", "Voltage", "rock", 120, 150, 0.9, false},
+    {"Velvet Comet", "Slow Orbit", "ambient", 60, 80, 0.15, true},
+    {"Kai Moreno", "Corner Stories", "hip-hop", 84, 98, 0.7, false},
+    {"Golden Tide", "Summer Parade", "pop", 100, 124, 0.75, true},
+    {"Iris Lindqvist", "Blue Hours", "jazz", 90, 140, 0.45, false},
+}};
+constexpr std::array<const char*, 12> kWords = {"Lights", "Drift", "Signal", "Morning", "Echoes",
+                                                "Paper", "River", "Glass", "Satellite", "Home",
+                                                "Ember", "Skyline"};
+constexpr std::array<const char*, 12> kKeyNames = {"C", "C#", "D", "Eb", "E", "F",
+                                                   "F#", "G", "Ab", "A", "Bb", "B"};
+
+std::string TwoDigits(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+
+// A few timed lines so the lyrics feature has something to show.
+std::string DemoLrc(const std::string& title, double seconds) {
+  std::string out = "[ti:" + title + "]\n";
+  int line = 0;
+  for (double t = 2; t < seconds - 2; t += 6, ++line) {
+    int m = static_cast<int>(t) / 60, s = static_cast<int>(t) % 60;
+    out += "[" + TwoDigits(m) + ":" + TwoDigits(s) + ".00]" + std::string(kWords[static_cast<size_t>(line) % kWords.size()]) +
+           " in the " + kWords[static_cast<size_t>(line + 5) % kWords.size()] + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<DemoTrackSpec>> WriteDemoLibrary(const std::string& dir,
+                                                    const DemoLibraryOptions& options) {
+  std::mt19937_64 rng(options.seed);
+  std::vector<DemoTrackSpec> specs;
+  const int per_artist = (options.tracks + static_cast<int>(kArtists.size()) - 1) /
+                         static_cast<int>(kArtists.size());
+  for (int i = 0; i < options.tracks; ++i) {
+    const DemoArtist& a = kArtists[static_cast<size_t>(i / per_artist) % kArtists.size()];
+    const int number = i % per_artist + 1;
+    DemoTrackSpec t;
+    t.artist = a.name;
+    t.album = a.album;
+    t.bpm = std::round(a.bpm_low + (a.bpm_high - a.bpm_low) * std::uniform_real_distribution<>(0, 1)(rng));
+    t.key = static_cast<int>(rng() % 12);
+    t.major = (rng() % 4 != 0) == a.mostly_major;
+    // Mostly 30-45 s, one 60-90 s track per album: the whole demo (synthesis and the full
+    // rendition set) stays under two minutes on two cores.
+    t.seconds = number == 3 ? 60 + static_cast<double>(rng() % 31)
+                            : 30 + static_cast<double>(rng() % 16);
+    t.title = std::string(kWords[rng() % kWords.size()]) + " in " + kKeyNames[static_cast<size_t>(t.key)] +
+              (t.major ? "" : " Minor");
+    const fs::path folder = fs::path(dir) / a.name / a.album;
+    t.path = (folder / (TwoDigits(number) + " " + t.title + ".flac")).string();
+    specs.push_back(t);
+  }
+  int done = 0;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const DemoTrackSpec& t = specs[i];
+    std::error_code ec;
+    fs::create_directories(fs::path(t.path).parent_path(), ec);
+    if (ec) return Status::Unavailable("cannot create " + fs::path(t.path).parent_path().string());
+    if (!fs::exists(t.path, ec)) {
+      synth::SongSpec song{.bpm = t.bpm, .key = t.key, .major = t.major, .seconds = t.seconds,
+                           .beats_per_bar = 4, .energy = kArtists[i / static_cast<size_t>(per_artist) % kArtists.size()].energy,
+                           .seed = options.seed + i};
+      PcmBuffer pcm = synth::Song(song);
+      const std::string tmp = t.path + ".part.flac";
+      SONORA_RETURN_IF_ERROR(WriteAudioFile(pcm, tmp));
+      TrackTags tags;
+      tags.title = t.title;
+      tags.artists = {t.artist};
+      tags.album = t.album;
+      tags.album_artist = t.artist;
+      tags.track_number = static_cast<int>(i % static_cast<size_t>(per_artist)) + 1;
+      tags.date = std::to_string(2015 + static_cast<int>(i / static_cast<size_t>(per_artist))) + "-06-01";
+      tags.genres = {kArtists[i / static_cast<size_t>(per_artist) % kArtists.size()].genre};
+      SONORA_RETURN_IF_ERROR(WriteTags(tmp, tags));
+      fs::rename(tmp, t.path, ec);
+      if (ec) return Status::Unavailable("cannot write " + t.path);
+      if (i % 2 == 0) {
+        std::ofstream(fs::path(t.path).replace_extension(".lrc")) << DemoLrc(t.title, t.seconds);
+      }
+    }
+    if (options.progress) options.progress(++done, static_cast<int>(specs.size()));
+  }
+  return specs;
+}
+
+}  // namespace sonora::media

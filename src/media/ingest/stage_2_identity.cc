@@ -1,0 +1,62 @@
+// Stage 2: decide what this file means for the catalog.
+//
+//   same path, same size and mtime, media ready     -> unchanged (no decode at all)
+//   decode; same path, same audio hash              -> metadata update if the tags changed,
+//                                                      else unchanged
+//   same path, different audio                      -> re-encode, keeping the track id
+//   new path, audio already in the catalog           -> duplicate, reported and skipped
+//   otherwise                                       -> a new track
+#include "media/fingerprint.h"
+#include "media/ingest/track_job.h"
+
+namespace sonora::media::ingest {
+
+namespace {
+std::string TagsDigest(const TrackTags& t) {
+  std::string s = t.title + '\x1f' + t.album + '\x1f' + t.album_artist + '\x1f' + t.date + '\x1f' +
+                  t.isrc + '\x1f' + std::to_string(t.track_number) + '\x1f' +
+                  std::to_string(t.disc_number) + '\x1f' + (t.explicit_content ? "e" : "c");
+  for (const auto& a : t.artists) s += "\x1e" + a;
+  for (const auto& g : t.genres) s += "\x1d" + g;
+  return BytesHash(s);
+}
+}  // namespace
+
+Status Stage2Identity(TrackJob& job, const Deps& deps) {
+  SONORA_ASSIGN_OR_RETURN(job.existing, deps.media.FindBySourcePath(job.path));
+  job.tags_hash = TagsDigest(job.tags);
+  if (job.existing && !deps.options.force && job.existing->media_state == "ready" &&
+      job.existing->source_size == job.size && job.existing->source_mtime_ms == job.mtime_ms &&
+      job.existing->tags_hash == job.tags_hash) {
+    job.plan = Plan::kUnchanged;
+    job.track_id = job.existing->track_id;
+    return Status();
+  }
+
+  SONORA_ASSIGN_OR_RETURN(job.pcm, DecodeFile(job.path, deps.options.limits));
+  if (job.pcm.frames() == 0) return Status::InvalidArgument("file", "no audio decoded");
+  job.audio_hash = AudioHash(job.pcm);
+
+  if (job.existing) {
+    job.track_id = job.existing->track_id;
+    if (job.existing->audio_hash == job.audio_hash && job.existing->media_state == "ready" &&
+        !deps.options.force) {
+      job.plan = job.existing->tags_hash == job.tags_hash ? Plan::kUnchanged : Plan::kMetadataOnly;
+      return Status();
+    }
+    job.plan = Plan::kReencode;
+    job.media_version = job.existing->media_version + 1;
+  } else {
+    SONORA_ASSIGN_OR_RETURN(auto same_audio, deps.media.FindByAudioHash(job.audio_hash));
+    if (same_audio) {
+      job.plan = Plan::kDuplicate;
+      job.duplicate_of = same_audio->track_id;
+      return Status();
+    }
+    job.plan = Plan::kFull;
+  }
+  SONORA_ASSIGN_OR_RETURN(job.fingerprint, Fingerprint(job.pcm));
+  return Status();
+}
+
+}  // namespace sonora::media::ingest
