@@ -16,6 +16,7 @@ int RunIngest(const Config& config, const IngestCommandOptions& options) {
   media::IngestOptions o;
   o.jobs = options.jobs;
   o.force = options.force;
+  o.limits.max_duration_ms = int64_t{options.max_minutes} * 60 * 1000;
   auto summary = (*app)->ingester().Run(options.paths, o);
   if (options.json) {
     std::printf("%s\n", DumpJson(media::SummaryJson(summary)).c_str());

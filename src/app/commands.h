@@ -30,6 +30,7 @@ struct IngestCommandOptions {
   int jobs = 2;
   bool json = false;
   bool force = false;
+  int max_minutes = 60;
 };
 int RunIngest(const Config& config, const IngestCommandOptions& options);
 

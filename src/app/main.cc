@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   ingest->add_flag("--json", ingest_options.json, "print a JSON summary on stdout");
   ingest->add_flag("--force", ingest_options.force, "re-encode even unchanged audio");
+  ingest->add_option("--max-minutes", ingest_options.max_minutes,
+                     "refuse files longer than this (default 60)")
+      ->check(CLI::Range(1, 600));
   ingest->callback([&] { rc = sonora::app::RunIngest(flags.Resolve(), ingest_options); });
 
   auto* catalog_cmd = cli.add_subcommand("catalog", "catalog tools");

@@ -17,9 +17,13 @@
 
 namespace sonora::media {
 
+inline constexpr int64_t kMaxIngestDurationMs = 60 * 60 * 1000;
+
 struct IngestOptions {
   int jobs = 2;               // parallel workers
-  DecodeLimits limits;        // per-file caps
+  // Per-file caps. Ingest decodes a whole track into memory (about 21 MB per stereo minute), so
+  // its duration cap is one hour rather than the codec's default.
+  DecodeLimits limits{.max_duration_ms = kMaxIngestDurationMs};
   bool force = false;         // re-encode even when the audio is unchanged
   bool progress = true;       // draw a progress bar on stderr
   // Called once per file as it finishes (from worker threads, serialized).

@@ -36,6 +36,13 @@ Status Stage1Probe(TrackJob& job, const Deps& deps) {
   job.size = st.st_size;
   job.mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
   SONORA_ASSIGN_OR_RETURN(job.probe, ProbeFile(job.path, deps.options.limits));
+  // A header that already declares more than the cap is refused before any decoding: a
+  // "10-hour" file must not get as far as buffering PCM.
+  if (job.probe.duration_ms > deps.options.limits.max_duration_ms) {
+    return Status::InvalidArgument("file", "declares " + std::to_string(job.probe.duration_ms / 1000) +
+                                               " s, over the ingest cap of " +
+                                               std::to_string(deps.options.limits.max_duration_ms / 1000) + " s");
+  }
 
   // Tags are optional: a file TagLib can't read still ingests, named after the file.
   auto tags = ReadTags(job.path);

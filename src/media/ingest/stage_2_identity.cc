@@ -34,7 +34,10 @@ Status Stage2Identity(TrackJob& job, const Deps& deps) {
   }
 
   SONORA_ASSIGN_OR_RETURN(job.pcm, DecodeFile(job.path, deps.options.limits));
-  if (job.pcm.frames() == 0) return Status::InvalidArgument("file", "no audio decoded");
+  if (job.pcm.duration_ms() < kMinTrackMs) {
+    return Status::InvalidArgument("file", "too short: " + std::to_string(job.pcm.duration_ms()) +
+                                               " ms of audio (a track needs at least 1 s)");
+  }
   job.audio_hash = AudioHash(job.pcm);
 
   if (job.existing) {

@@ -21,6 +21,7 @@ inline constexpr int kVorbisQualities[] = {96, 160, 320};  // seed 000 §6
 inline constexpr int kHlsQualities[] = {96, 160, 256};     // AAC-LC rendition set
 inline constexpr int kPreviewKbps = 160;
 inline constexpr int64_t kPreviewMs = 30'000;  // the 30-second preview
+inline constexpr int64_t kMinTrackMs = 1'000;   // shorter decoded audio is refused
 
 // What stage 2 decided to do with the file.
 enum class Plan { kFull, kReencode, kMetadataOnly, kUnchanged, kDuplicate };

@@ -1,6 +1,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "core/strings.h"
@@ -25,7 +26,10 @@ std::string AudioHash(const PcmBuffer& pcm) {
     size_t n = std::min(kBlock, pcm.samples.size() - i);
     buf.resize(n);
     for (size_t k = 0; k < n; ++k) {
-      buf[k] = static_cast<int16_t>(std::clamp(pcm.samples[i + k], -1.0f, 1.0f) * 32767.0f);
+      // The same rounding FFmpeg uses for float -> s16, so 16-bit audio decoded from any
+      // container hashes to the same value as the float it was written from.
+      buf[k] = static_cast<int16_t>(
+          std::clamp(std::lrintf(pcm.samples[i + k] * 32768.0f), -32768L, 32767L));
     }
     crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
                               n * sizeof(int16_t));

@@ -220,6 +220,35 @@ TEST_P(IngestTest, BadFilesAreSkippedAndLeaveNothingBehind) {
       {"notes.mp3", "this is a text file, not audio\n"},
       {"list.m4a", "#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n"},
   };
+  // A real FLAC whose STREAMINFO claims ten hours of audio: refused from the header alone.
+  {
+    const std::string path = masters() + "/ten_hours.flac";
+    ASSERT_TRUE(WriteAudioFile(synth::ClickTrack(120, 2), path).ok());
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    // STREAMINFO starts at byte 8; its 36-bit total-samples field ends the 64-bit word at 18.
+    unsigned char word[8];
+    f.seekg(18);
+    f.read(reinterpret_cast<char*>(word), 8);
+    uint64_t packed = 0;
+    for (unsigned char b : word) packed = (packed << 8) | b;
+    const uint64_t ten_hours = 10ull * 3600 * 44100;
+    packed = (packed & ~((1ull << 36) - 1)) | ten_hours;
+    for (int i = 7; i >= 0; --i, packed >>= 8) word[i] = static_cast<unsigned char>(packed & 0xFF);
+    f.seekp(18);
+    f.write(reinterpret_cast<const char*>(word), 8);
+    f.close();
+    FileResult r = Ingest(path);
+    EXPECT_EQ(r.outcome, Outcome::kFailed);
+    EXPECT_THAT(r.message, ::testing::HasSubstr("over the ingest cap")) << r.message;
+  }
+  // A sub-second file is not a track.
+  {
+    const std::string path = masters() + "/blip.wav";
+    ASSERT_TRUE(WriteAudioFile(synth::ClickTrack(120, 0.3), path).ok());
+    FileResult r = Ingest(path);
+    EXPECT_EQ(r.outcome, Outcome::kFailed);
+    EXPECT_THAT(r.message, ::testing::HasSubstr("too short")) << r.message;
+  }
   for (const auto& c : cases) {
     std::ofstream(masters() + "/" + c.name, std::ios::binary) << c.bytes;
     FileResult r = Ingest(masters() + "/" + c.name);
