@@ -45,11 +45,11 @@ TEST(FakeClockTest, AdvanceIsThreadSafe) {
 }
 
 TEST(SystemClockTest, FollowsTheWallClock) {
-  const auto before = std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
+  const auto before =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   const TimePoint now = SystemClock::Get().Now();
-  const auto after = std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
+  const auto after =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   EXPECT_LE(before, now);
   EXPECT_LE(now, after);
   EXPECT_EQ(&SystemClock::Get(), &SystemClock::Get());

@@ -11,13 +11,31 @@ namespace {
 
 TEST(IsCountryCodeTest, Table) {
   const std::pair<const char*, bool> cases[] = {
-      {"US", true}, {"DE", true}, {"GB", true}, {"SE", true}, {"JP", true}, {"BR", true},
-      {"AD", true}, {"ZW", true}, {"XK", true},  // first, last, and Kosovo as Spotify has it
+      {"US", true},
+      {"DE", true},
+      {"GB", true},
+      {"SE", true},
+      {"JP", true},
+      {"BR", true},
+      {"AD", true},
+      {"ZW", true},
+      {"XK", true},   // first, last, and Kosovo as Spotify has it
       {"us", false},  // callers upper-case first; the check itself is exact
-      {"Us", false}, {"UK", false},  // the UK is GB
-      {"EU", false}, {"ZZ", false}, {"AA", false}, {"XX", false},
-      {"", false}, {"U", false}, {"USA", false}, {"U1", false}, {"1U", false}, {"U ", false},
-      {"\xC3\x9C" "S", false},
+      {"Us", false},
+      {"UK", false},  // the UK is GB
+      {"EU", false},
+      {"ZZ", false},
+      {"AA", false},
+      {"XX", false},
+      {"", false},
+      {"U", false},
+      {"USA", false},
+      {"U1", false},
+      {"1U", false},
+      {"U ", false},
+      {"\xC3\x9C"
+       "S",
+       false},
   };
   for (const auto& [code, ok] : cases) EXPECT_EQ(IsCountryCode(code), ok) << "'" << code << "'";
 }

@@ -50,7 +50,9 @@ TEST(IsWellFormedIdTest, Table) {
       {"a%2F", false},
       {"a.b", false},
       {"id;DROP", false},
-      {"tr\xC3\xA4" "ck", false},
+      {"tr\xC3\xA4"
+       "ck",
+       false},
       {std::string("a\0b", 3), false},
   };
   for (const auto& [id, ok] : cases) EXPECT_EQ(IsWellFormedId(id), ok) << "'" << id << "'";

@@ -28,8 +28,10 @@ TEST(ParseJsonTest, ParsesDocuments) {
 }
 
 TEST(ParseJsonTest, MalformedIsInvalidArgumentOnBody) {
-  const char* cases[] = {"", "{", "}", "nul", R"({"a":1,})", R"({a:1})", "{} x", "[1 2]",
-                         R"({"a":"unterminated)", "'single'", R"({"a":01})"};
+  const char* cases[] = {"",         "{",           "}",
+                         "nul",      R"({"a":1,})", R"({a:1})",
+                         "{} x",     "[1 2]",       R"({"a":"unterminated)",
+                         "'single'", R"({"a":01})"};
   for (const char* c : cases) {
     auto r = ParseJson(c);
     EXPECT_THAT(r, StatusIs(Code::kInvalidArgument)) << "'" << c << "'";
@@ -39,9 +41,9 @@ TEST(ParseJsonTest, MalformedIsInvalidArgumentOnBody) {
 
 TEST(ParseJsonTest, InvalidUtf8IsRejected) {
   const std::string cases[] = {
-      "\"\xC3\"",                   // truncated inside a string
-      "{\"k\":\"\xED\xA0\x80\"}",   // surrogate
-      "{\"\xC0\xAF\":1}",           // overlong in a key
+      "\"\xC3\"",                  // truncated inside a string
+      "{\"k\":\"\xED\xA0\x80\"}",  // surrogate
+      "{\"\xC0\xAF\":1}",          // overlong in a key
       "\xFF{}",
   };
   for (const auto& c : cases) {
@@ -80,8 +82,8 @@ TEST(ParseJsonTest, DepthLimitIsSixtyFour) {
 }
 
 TEST(ParseJsonTest, BracketsInsideStringsDoNotCountTowardDepth) {
-  const std::string text = "{\"k\":\"" + std::string(1000, '[') + "\\\"" +
-                           std::string(1000, '{') + "\"}";
+  const std::string text =
+      "{\"k\":\"" + std::string(1000, '[') + "\\\"" + std::string(1000, '{') + "\"}";
   SONORA_ASSERT_OK_AND_ASSIGN(Json j, ParseJson(text));
   EXPECT_EQ(j["k"].get<std::string>().size(), 2001u);
 }
@@ -96,7 +98,8 @@ TEST(ParseJsonObjectTest, RequiresAnObject) {
 }
 
 TEST(DumpJsonTest, NeverThrowsOnInvalidUtf8) {
-  Json j = {{"k", std::string("a\xFF" "b")}};
+  Json j = {{"k", std::string("a\xFF"
+                              "b")}};
   std::string out;
   ASSERT_NO_THROW(out = DumpJson(j));
   EXPECT_THAT(out, HasSubstr("\"k\""));
@@ -131,8 +134,7 @@ TEST(FieldReadTest, OptionalInt) {
       R"({"i":5,"neg":-3,"max":9223372036854775807,"n":null,"f":1.5,"s":"5","b":true,"a":[1]})");
   EXPECT_THAT(OptionalInt(obj, "i"), IsOkAndHolds(std::optional<int64_t>(5)));
   EXPECT_THAT(OptionalInt(obj, "neg"), IsOkAndHolds(std::optional<int64_t>(-3)));
-  EXPECT_THAT(OptionalInt(obj, "max"),
-              IsOkAndHolds(std::optional<int64_t>(9223372036854775807)));
+  EXPECT_THAT(OptionalInt(obj, "max"), IsOkAndHolds(std::optional<int64_t>(9223372036854775807)));
   EXPECT_THAT(OptionalInt(obj, "n"), IsOkAndHolds(std::nullopt));
   EXPECT_THAT(OptionalInt(obj, "missing"), IsOkAndHolds(std::nullopt));
   for (const char* key : {"f", "s", "b", "a"}) {

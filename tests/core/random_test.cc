@@ -17,8 +17,8 @@ constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 TEST(RandomBase62Test, LengthAndAlphabet) {
-  for (size_t n : {size_t{0}, size_t{1}, size_t{22}, size_t{63}, size_t{64}, size_t{65},
-                   size_t{1000}}) {
+  for (size_t n :
+       {size_t{0}, size_t{1}, size_t{22}, size_t{63}, size_t{64}, size_t{65}, size_t{1000}}) {
     std::string s = RandomBase62(n);
     EXPECT_EQ(s.size(), n);
     EXPECT_EQ(s.find_first_not_of(kBase62), std::string::npos) << s;

@@ -67,8 +67,7 @@ TEST(StatusTest, NamedConstructorsCarryTheirParts) {
        "", 0, "DEADLINE_EXCEEDED: too slow"},
       {"precondition_required", Status::PreconditionRequired("If-Match"),
        Code::kPreconditionRequired, "If-Match", "", "", 0, "PRECONDITION_REQUIRED: If-Match"},
-      {"internal", Status::Internal("boom"), Code::kInternal, "boom", "", "", 0,
-       "INTERNAL: boom"},
+      {"internal", Status::Internal("boom"), Code::kInternal, "boom", "", "", 0, "INTERNAL: boom"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -149,7 +148,12 @@ TEST(ResultTest, MoveOnlyValuesAndArrow) {
 using ResultDeathTest = ::testing::Test;
 
 TEST_F(ResultDeathTest, OkStatusWithoutValueDies) {
-  EXPECT_DEATH({ Result<int> r{Status()}; r.IgnoreError(); }, "SONORA_CHECK failed");
+  EXPECT_DEATH(
+      {
+        Result<int> r{Status()};
+        r.IgnoreError();
+      },
+      "SONORA_CHECK failed");
 }
 
 TEST_F(ResultDeathTest, ValueOfAnErrorDies) {
@@ -222,8 +226,8 @@ TEST(MacroTest, AssignOrReturnUnwrapsOrPropagates) {
     Code code;
     int value;
   };
-  const Case cases[] = {{8, 2, Code::kOk, 2}, {6, 1, Code::kInvalidArgument, 0},
-                        {3, 0, Code::kInvalidArgument, 0}};
+  const Case cases[] = {
+      {8, 2, Code::kOk, 2}, {6, 1, Code::kInvalidArgument, 0}, {3, 0, Code::kInvalidArgument, 0}};
   for (const auto& c : cases) {
     int reached = 0;
     Result<int> r = Quarter(c.input, &reached);

@@ -89,12 +89,15 @@ TEST(ParseIntTest, Table) {
   };
   for (const auto& c : cases) EXPECT_EQ(ParseInt(c.input), c.want) << "input='" << c.input << "'";
   // An embedded NUL is junk too, not a terminator.
-  EXPECT_EQ(ParseInt(std::string_view("12\0" "3", 4)), std::nullopt);
+  EXPECT_EQ(ParseInt(std::string_view("12\0"
+                                      "3",
+                                      4)),
+            std::nullopt);
 }
 
 TEST(Base64UrlTest, Rfc4648Vectors) {
   const std::pair<const char*, const char*> cases[] = {
-      {"", ""},         {"f", "Zg"},         {"fo", "Zm8"},        {"foo", "Zm9v"},
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
       {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : cases) {
@@ -135,14 +138,13 @@ TEST(Base64UrlTest, RoundTripsEveryLengthZeroToForty) {
 
 TEST(Base64UrlTest, RejectsMalformedText) {
   const char* cases[] = {
-      "Z",        // length % 4 == 1 can't come from whole bytes
-      "Zm9vY",    // same, longer
-      "Zg==",     // padding is not part of the URL form
-      "Zm9v+g",   // '+' belongs to the standard alphabet
-      "Zm9v/g",   // so does '/'
-      "Zm 9v",    // whitespace
-      "Zm9v\n",
-      "Zm9v%",
+      "Z",       // length % 4 == 1 can't come from whole bytes
+      "Zm9vY",   // same, longer
+      "Zg==",    // padding is not part of the URL form
+      "Zm9v+g",  // '+' belongs to the standard alphabet
+      "Zm9v/g",  // so does '/'
+      "Zm 9v",   // whitespace
+      "Zm9v\n", "Zm9v%",
   };
   for (const char* c : cases) EXPECT_EQ(Base64UrlDecode(c), std::nullopt) << "'" << c << "'";
 }
@@ -174,7 +176,11 @@ TEST(Utf8Test, Table) {
       {"U+FFFF", "\xEF\xBF\xBF", true},
       {"U+10000 smallest 4-byte", "\xF0\x90\x80\x80", true},
       {"U+10FFFF largest", "\xF4\x8F\xBF\xBF", true},
-      {"mixed", "a\xC3\xA9" "b\xE2\x82\xAC" "c\xF0\x9F\x98\x80", true},
+      {"mixed",
+       "a\xC3\xA9"
+       "b\xE2\x82\xAC"
+       "c\xF0\x9F\x98\x80",
+       true},
       // Overlong encodings.
       {"overlong NUL C0 80", "\xC0\x80", false},
       {"overlong '/' C0 AF", "\xC0\xAF", false},
@@ -197,7 +203,10 @@ TEST(Utf8Test, Table) {
       {"FE", "\xFE", false},
       {"FF", "\xFF", false},
       {"lone continuation 80", "\x80", false},
-      {"lone continuation BF", "a\xBF" "b", false},
+      {"lone continuation BF",
+       "a\xBF"
+       "b",
+       false},
       // Truncation.
       {"truncated 2-byte", "\xC3", false},
       {"truncated 3-byte after 1", "\xE2", false},
@@ -231,9 +240,9 @@ TEST(PercentDecodeTest, Table) {
       {"%25", false, "%"},
       {"%2e%2e%2f", false, "../"},
       {"%e2%82%ac", false, "\xE2\x82\xAC"},
-      {"x%", false, std::nullopt},     // trailing '%'
+      {"x%", false, std::nullopt},  // trailing '%'
       {"%", false, std::nullopt},
-      {"%4", false, std::nullopt},     // one hex digit
+      {"%4", false, std::nullopt},  // one hex digit
       {"ab%4", false, std::nullopt},
       {"%zz", false, std::nullopt},
       {"%G0", false, std::nullopt},

@@ -25,9 +25,9 @@ TEST(FormatIso8601Test, Table) {
       {kNov12Noon, "2025-11-12T12:00:00Z"},
       {kNov12Noon + 999, "2025-11-12T12:00:00Z"},  // milliseconds truncate
       {kNov12Noon + 1000, "2025-11-12T12:00:01Z"},
-      {951868799000, "2000-02-29T23:59:59Z"},    // leap day
-      {2147483648000, "2038-01-19T03:14:08Z"},   // past 32-bit time_t
-      {-1, "1969-12-31T23:59:59Z"},              // floors, not rounds toward zero
+      {951868799000, "2000-02-29T23:59:59Z"},   // leap day
+      {2147483648000, "2038-01-19T03:14:08Z"},  // past 32-bit time_t
+      {-1, "1969-12-31T23:59:59Z"},             // floors, not rounds toward zero
   };
   for (const auto& [ms, want] : cases) {
     EXPECT_EQ(FormatIso8601(FromMillis(ms)), want) << ms;
@@ -62,21 +62,21 @@ TEST(ParseIso8601Test, RejectsBadInput) {
       "",
       "2025-11-12",
       "2025-11-12T12:00",
-      "2025-11-12T12:00:00",        // no zone
-      "2025-11-12 12:00:00Z",       // space instead of T
+      "2025-11-12T12:00:00",   // no zone
+      "2025-11-12 12:00:00Z",  // space instead of T
       "2025/11/12T12:00:00Z",
       "2025-1-12T12:00:00Z",
       "20a5-11-12T12:00:00Z",
-      "2025-13-01T00:00:00Z",       // month 13
-      "2025-00-10T00:00:00Z",       // month 0
-      "2025-02-29T00:00:00Z",       // not a leap year
+      "2025-13-01T00:00:00Z",  // month 13
+      "2025-00-10T00:00:00Z",  // month 0
+      "2025-02-29T00:00:00Z",  // not a leap year
       "2025-04-31T00:00:00Z",
       "2025-11-00T00:00:00Z",
       "2025-11-12T24:00:00Z",
       "2025-11-12T12:60:00Z",
       "2025-11-12T12:00:61Z",
-      "2025-11-12T12:00:00.Z",      // a dot needs digits
-      "2025-11-12T12:00:00+0200",   // offset needs a colon
+      "2025-11-12T12:00:00.Z",     // a dot needs digits
+      "2025-11-12T12:00:00+0200",  // offset needs a colon
       "2025-11-12T12:00:00+02",
       "2025-11-12T12:00:00+02:0",
       "2025-11-12T12:00:00+2:00",
@@ -118,12 +118,14 @@ TEST(ParseIso8601Test, RoundTripsFormatted) {
 
 TEST(IsValidReleaseDateTest, Table) {
   const std::pair<const char*, bool> cases[] = {
-      {"2024", true},        {"2024-02", true},     {"2024-02-29", true},
-      {"2024-12-31", true},  {"1999-01-01", true},  {"2023-02-29", false},
-      {"2024-13", false},    {"2024-00", false},    {"2024-04-31", false},
-      {"24-01-01", false},   {"2024/01/01", false}, {"", false},
-      {"2024-1-01", false},  {"202", false},        {"abcd", false},
-      {"2024-01-01T00:00:00Z", false},
+      {"2024", true},        {"2024-02", true},
+      {"2024-02-29", true},  {"2024-12-31", true},
+      {"1999-01-01", true},  {"2023-02-29", false},
+      {"2024-13", false},    {"2024-00", false},
+      {"2024-04-31", false}, {"24-01-01", false},
+      {"2024/01/01", false}, {"", false},
+      {"2024-1-01", false},  {"202", false},
+      {"abcd", false},       {"2024-01-01T00:00:00Z", false},
   };
   for (const auto& [text, valid] : cases) EXPECT_EQ(IsValidReleaseDate(text), valid) << text;
 }

@@ -32,8 +32,7 @@ TEST(ErrorResponseTest, MapsEveryCode) {
        "Bearer error=\"invalid_token\"", ""},
       {"permission_denied+reason", Status::PermissionDenied("premium_required", "upgrade"), 403,
        "premium_required", "upgrade", "", ""},
-      {"permission_denied", Status::PermissionDenied("", "nope"), 403, "forbidden", "nope", "",
-       ""},
+      {"permission_denied", Status::PermissionDenied("", "nope"), 403, "forbidden", "nope", "", ""},
       {"not_found", Status::NotFound("no such track"), 404, "not_found", "no such track", "", ""},
       {"already_exists", Status::AlreadyExists("taken"), 409, "already_exists", "taken", "", ""},
       {"aborted+reason", Status::Aborted("stale_snapshot", "re-read"), 412, "stale_snapshot",
@@ -41,16 +40,16 @@ TEST(ErrorResponseTest, MapsEveryCode) {
       {"aborted", Status::Aborted("", "lost"), 412, "aborted", "lost", "", ""},
       {"failed_precondition+reason", Status::FailedPrecondition("device_not_bound", "bind"), 409,
        "device_not_bound", "bind", "", ""},
-      {"failed_precondition", Status::FailedPrecondition("", "state"), 409,
-       "failed_precondition", "state", "", ""},
+      {"failed_precondition", Status::FailedPrecondition("", "state"), 409, "failed_precondition",
+       "state", "", ""},
       {"precondition_required", Status::PreconditionRequired("If-Match needed"), 428,
        "precondition_required", "If-Match needed", "", ""},
       {"resource_exhausted", Status::ResourceExhausted("slow down", 7), 429, "rate_limited",
        "slow down", "", "7"},
-      {"resource_exhausted no hint", Status::ResourceExhausted("slow down", 0), 429,
-       "rate_limited", "slow down", "", "1"},
-      {"unavailable", Status::Unavailable("database down"), 503, "unavailable", "database down",
-       "", "1"},
+      {"resource_exhausted no hint", Status::ResourceExhausted("slow down", 0), 429, "rate_limited",
+       "slow down", "", "1"},
+      {"unavailable", Status::Unavailable("database down"), 503, "unavailable", "database down", "",
+       "1"},
       {"deadline_exceeded", Status::DeadlineExceeded("took too long"), 504, "timeout",
        "took too long", "", ""},
   };
@@ -77,8 +76,8 @@ TEST(ErrorResponseTest, MapsEveryCode) {
 }
 
 TEST(ErrorResponseTest, InternalErrorsDoNotLeakTheirMessage) {
-  Response r = ErrorResponse(Status::Internal("sqlite: no such column users.secret_col"),
-                             "req-abc");
+  Response r =
+      ErrorResponse(Status::Internal("sqlite: no such column users.secret_col"), "req-abc");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(HttpStatusFor(Status::Internal("x")), 500);
   auto body = ParseJsonObject(r.body);
@@ -98,8 +97,10 @@ TEST(ErrorResponseTest, HttpLayerErrorsShareTheShape) {
   EXPECT_EQ(r.status, 413);
   auto body = ParseJsonObject(r.body);
   ASSERT_TRUE(body.ok());
-  EXPECT_EQ(*body, Json::parse(
-                       R"({"error":{"status":413,"code":"payload_too_large","message":"body over 1 MiB"}})"));
+  EXPECT_EQ(
+      *body,
+      Json::parse(
+          R"({"error":{"status":413,"code":"payload_too_large","message":"body over 1 MiB"}})"));
 }
 
 TEST(ErrorResponseTest, MessagesWithQuotesAndControlCharsStayValidJson) {

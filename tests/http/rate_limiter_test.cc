@@ -67,11 +67,10 @@ TEST_F(LocalRateLimiterTest, RetryAfterIsSecondsUntilTheNextToken) {
     int retry_after;
   };
   const Case cases[] = {
-      {0.25, 0ms, 4},     // a token every 4 s
-      {0.25, 1000ms, 3},  // a quarter token back: 3 s to go
-      {0.25, 3500ms, 1},  // 0.5 s to go rounds up to 1
-      {0.01, 0ms, 100},
-      {2, 0ms, 1},        // 0.5 s rounds up: never 0
+      {0.25, 0ms, 4},                  // a token every 4 s
+      {0.25, 1000ms, 3},               // a quarter token back: 3 s to go
+      {0.25, 3500ms, 1},               // 0.5 s to go rounds up to 1
+      {0.01, 0ms, 100},  {2, 0ms, 1},  // 0.5 s rounds up: never 0
       {1000, 0ms, 1},
   };
   for (const auto& c : cases) {
@@ -131,7 +130,8 @@ TEST_F(LocalRateLimiterTest, TableIsBoundedAndEvictsTheLeastRecentlyUsed) {
 TEST_F(LocalRateLimiterTest, ManyDistinctKeysStayWithinTheBound) {
   LocalRateLimiter limiter(clock_, /*max_keys=*/100);
   const BucketPolicy policy{.per_second = 1, .burst = 1};
-  for (int i = 0; i < 10'000; ++i) ASSERT_THAT(limiter.Take("k" + std::to_string(i), policy), IsOk());
+  for (int i = 0; i < 10'000; ++i)
+    ASSERT_THAT(limiter.Take("k" + std::to_string(i), policy), IsOk());
   // The last 100 are remembered, the first ones are not.
   EXPECT_THAT(limiter.Take("k9999", policy), StatusIs(Code::kResourceExhausted));
   EXPECT_THAT(limiter.Take("k9900", policy), StatusIs(Code::kResourceExhausted));

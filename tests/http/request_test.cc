@@ -51,10 +51,11 @@ TEST(ParseTargetTest, Table) {
 
 TEST(ParseTargetTest, RejectsBadEscapesAndUtf8NamingThePart) {
   const std::pair<const char*, const char*> cases[] = {
-      {"/p%", "path"},       {"/p%4", "path"},      {"/p%zz", "path"},
-      {"/%ff", "path"},      {"/%c0%af", "path"},   {"/p?a=%", "query"},
-      {"/p?a=%4", "query"},  {"/p?%=1", "query"},   {"/p?x=%ff", "query"},
-      {"/p?x=%ed%a0%80", "query"},
+      {"/p%", "path"},       {"/p%4", "path"},
+      {"/p%zz", "path"},     {"/%ff", "path"},
+      {"/%c0%af", "path"},   {"/p?a=%", "query"},
+      {"/p?a=%4", "query"},  {"/p?%=1", "query"},
+      {"/p?x=%ff", "query"}, {"/p?x=%ed%a0%80", "query"},
   };
   for (const auto& [target, field] : cases) {
     Request req;

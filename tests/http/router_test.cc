@@ -96,11 +96,11 @@ class RouterTest : public ::testing::Test {
     r.Add(Method::kGet, "/api/v1/artists/{artist_id}/albums/{album_id}", "albums:get",
           {.auth = AuthPolicy::kPublic}, [](Request& req) -> Result<Response> {
             return Response::Json(200, Json{{"artist", req.PathParam("artist_id")},
-                                           {"album", req.PathParam("album_id")}});
+                                            {"album", req.PathParam("album_id")}});
           });
     r.Add(Method::kGet, "/api/v1/me", "me:get", {}, [](Request& req) -> Result<Response> {
-      return Response::Json(200, Json{{"user_id", req.user().user_id},
-                                      {"session_id", req.user().session_id}});
+      return Response::Json(
+          200, Json{{"user_id", req.user().user_id}, {"session_id", req.user().session_id}});
     });
     r.Add(Method::kPut, "/api/v1/admin/users/{user_id}/subscription", "admin:set_tier",
           {.auth = AuthPolicy::kAdmin}, [](Request& req) -> Result<Response> {
@@ -109,12 +109,11 @@ class RouterTest : public ::testing::Test {
     r.Add(Method::kPost, "/api/v1/auth/login", "auth:login",
           {.auth = AuthPolicy::kPublic, .limit = LimitClass::kAuth},
           [](Request&) -> Result<Response> { return Response::Json(200, Json::object()); });
-    r.Add(Method::kGet, "/healthz", "health", {.auth = AuthPolicy::kPublic, .limit = LimitClass::kNone},
+    r.Add(Method::kGet, "/healthz", "health",
+          {.auth = AuthPolicy::kPublic, .limit = LimitClass::kNone},
           [](Request&) -> Result<Response> { return Response::Text(200, "text/plain", "ok\n"); });
     r.Add(Method::kGet, "/throw", "throw", {.auth = AuthPolicy::kPublic},
-          [](Request&) -> Result<Response> {
-            throw std::runtime_error("db password is hunter2");
-          });
+          [](Request&) -> Result<Response> { throw std::runtime_error("db password is hunter2"); });
     r.Add(Method::kGet, "/throw-int", "throw_int", {.auth = AuthPolicy::kPublic},
           [](Request&) -> Result<Response> { throw 42; });
     r.Add(Method::kGet, "/internal", "internal", {.auth = AuthPolicy::kPublic},
@@ -170,9 +169,8 @@ TEST_F(RouterTest, MatchesAndCapturesPathParameters) {
   r = Send(Method::kGet, "/api/v1/artists/ar1/albums/al2");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(BodyOf(r), Json({{"artist", "ar1"}, {"album", "al2"}}));
-  EXPECT_EQ(last_request_.path_params,
-            (std::vector<std::pair<std::string, std::string>>{{"artist_id", "ar1"},
-                                                              {"album_id", "al2"}}));
+  EXPECT_EQ(last_request_.path_params, (std::vector<std::pair<std::string, std::string>>{
+                                           {"artist_id", "ar1"}, {"album_id", "al2"}}));
 }
 
 TEST_F(RouterTest, DecodedPathParameter) {
@@ -208,9 +206,9 @@ TEST_F(RouterTest, HeadIsServedByTheGetRoute) {
 }
 
 TEST_F(RouterTest, CorsPreflightListsTheMethods) {
-  Response r = Send(Method::kOptions, "/api/v1/tracks/t1",
-                    {{"origin", "https://player.example"},
-                     {"access-control-request-method", "PUT"}});
+  Response r =
+      Send(Method::kOptions, "/api/v1/tracks/t1",
+           {{"origin", "https://player.example"}, {"access-control-request-method", "PUT"}});
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(r.body, "");
   EXPECT_EQ(r.GetHeader("Access-Control-Allow-Methods"), "GET, PUT, OPTIONS");
@@ -267,8 +265,8 @@ TEST_F(RouterTest, RequiredAuthRejectsEveryBadCredentialShape) {
 TEST_F(RouterTest, RequiredAuthAcceptsAGoodToken) {
   for (const char* scheme : {"Bearer ", "bearer ", "BEARER ", "Bearer   "}) {
     SCOPED_TRACE(scheme);
-    Response r = Send(Method::kGet, "/api/v1/me",
-                      {{"authorization", std::string(scheme) + "user-token"}});
+    Response r =
+        Send(Method::kGet, "/api/v1/me", {{"authorization", std::string(scheme) + "user-token"}});
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(BodyOf(r), Json({{"user_id", "u1"}, {"session_id", "sess_u1"}}));
     EXPECT_EQ(auth_.last_token, "user-token");
@@ -373,9 +371,9 @@ TEST_F(RouterTest, RequestIdEchoedWhenSaneOtherwiseGenerated) {
     } else {
       EXPECT_NE(got, c.sent);
       EXPECT_EQ(got.size(), 20u);
-      EXPECT_EQ(got.find_first_not_of(
-                    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
-                std::string::npos);
+      EXPECT_EQ(
+          got.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
+          std::string::npos);
     }
     EXPECT_EQ(last_request_.request_id, got);
   }
@@ -386,9 +384,12 @@ TEST_F(RouterTest, RequestIdEchoedWhenSaneOtherwiseGenerated) {
 
 TEST_F(RouterTest, SecurityHeadersOnEveryResponse) {
   const std::pair<Method, const char*> cases[] = {
-      {Method::kGet, "/api/v1/tracks/t1"}, {Method::kGet, "/nope"},
-      {Method::kPost, "/api/v1/me"},      {Method::kGet, "/api/v1/me"},
-      {Method::kGet, "/throw"},           {Method::kOptions, "/api/v1/me"},
+      {Method::kGet, "/api/v1/tracks/t1"},
+      {Method::kGet, "/nope"},
+      {Method::kPost, "/api/v1/me"},
+      {Method::kGet, "/api/v1/me"},
+      {Method::kGet, "/throw"},
+      {Method::kOptions, "/api/v1/me"},
   };
   for (const auto& [method, target] : cases) {
     SCOPED_TRACE(target);
@@ -451,14 +452,18 @@ TEST_F(RouterTest, MetricsCountEachActionByStatus) {
   Send(Method::kGet, "/throw");
   const std::string text = metrics_.Render();
   EXPECT_THAT(text, HasSubstr("# TYPE sonora_http_requests_total counter\n"));
-  EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"tracks:get\",code=\"200\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"tracks:get\",code=\"404\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("sonora_http_requests_total{action=\"tracks:get\",code=\"200\"} 2\n"));
+  EXPECT_THAT(text,
+              HasSubstr("sonora_http_requests_total{action=\"tracks:get\",code=\"404\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"unmatched\",code=\"404\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"throw\",code=\"500\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr(
-                        "sonora_http_request_duration_seconds_count{action=\"tracks:get\"} 3\n"));
-  EXPECT_THAT(text, HasSubstr(
-                        "sonora_http_request_duration_seconds_bucket{action=\"tracks:get\",le=\"+Inf\"} 3\n"));
+  EXPECT_THAT(text,
+              HasSubstr("sonora_http_request_duration_seconds_count{action=\"tracks:get\"} 3\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "sonora_http_request_duration_seconds_bucket{action=\"tracks:get\",le=\"+Inf\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("sonora_http_requests_in_flight 0\n"));
   // Actions with no requests yet have no counter lines.
   EXPECT_THAT(text, Not(HasSubstr("sonora_http_requests_total{action=\"me:get\"")));
@@ -474,10 +479,16 @@ TEST(MetricsTest, GaugesAndOtherCodes) {
   const std::string text = metrics.Render();
   EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"x\",code=\"other\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"x\",code=\"200\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("sonora_http_request_duration_seconds_bucket{action=\"x\",le=\"0.001\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("sonora_http_request_duration_seconds_bucket{action=\"x\",le=\"2.5\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("sonora_http_request_duration_seconds_bucket{action=\"x\",le=\"+Inf\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("# TYPE sonora_db_connections_in_use gauge\nsonora_db_connections_in_use 3\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("sonora_http_request_duration_seconds_bucket{action=\"x\",le=\"0.001\"} 1\n"));
+  EXPECT_THAT(
+      text, HasSubstr("sonora_http_request_duration_seconds_bucket{action=\"x\",le=\"2.5\"} 1\n"));
+  EXPECT_THAT(
+      text, HasSubstr("sonora_http_request_duration_seconds_bucket{action=\"x\",le=\"+Inf\"} 2\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("# TYPE sonora_db_connections_in_use gauge\nsonora_db_connections_in_use 3\n"));
 }
 
 }  // namespace

@@ -7,12 +7,17 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
 #include "core/log.h"
+#include "core/random.h"
 #include "core/strings.h"
 #include "http/errors.h"
 
@@ -48,8 +53,23 @@ struct Server::Impl {
   std::unordered_map<uint64_t, SessionState> sessions;
   uint64_t next_session_id = 0;
 
+  // Responses the server writes itself (413, 431, malformed requests) bypass the router; they
+  // get the same standard headers and are counted under this action.
+  ActionStats* refused_stats;
+
   Impl(ServerOptions o, Router& r, Metrics& m)
-      : options(std::move(o)), router(r), metrics(m), workers(std::max(1, options.worker_threads)) {}
+      : options(std::move(o)),
+        router(r),
+        metrics(m),
+        workers(std::max(1, options.worker_threads)),
+        refused_stats(&m.ForAction("server:refused")) {}
+
+  void StampRefusal(Response& r) {
+    r.SetHeader("X-Request-Id", FastRandomBase62(20));
+    r.SetHeader("X-Content-Type-Options", "nosniff");
+    r.SetHeader("Cache-Control", "no-store");
+    refused_stats->Record(r.status, 0);
+  }
 
   awaitable<void> Accept();
   awaitable<void> Session(tcp::socket socket);
@@ -82,6 +102,48 @@ std::string ClientAddress(const tcp::socket& socket, const Request& req,
     }
   }
   return peer;
+}
+
+// Sends `length` bytes of `fd` from `offset` with sendfile(2): the kernel copies from the page
+// cache to the socket. Waits for writability when the socket buffer is full, within the
+// stream's write deadline.
+awaitable<beast::error_code> SendFile(beast::tcp_stream& stream, int fd, int64_t offset,
+                                      int64_t length, std::chrono::seconds write_timeout) {
+  auto& socket = stream.socket();
+  beast::error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) co_return ec;
+  off_t off = static_cast<off_t>(offset);
+  int64_t remaining = length;
+  asio::steady_timer deadline(socket.get_executor());
+  while (remaining > 0) {
+    ssize_t n = ::sendfile(socket.native_handle(), fd, &off,
+                           static_cast<size_t>(std::min<int64_t>(remaining, 1 << 20)));
+    if (n > 0) {
+      remaining -= n;
+      continue;
+    }
+    if (n == 0) co_return asio::error::make_error_code(asio::error::eof);  // file shrank
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      co_return beast::error_code(errno, boost::system::system_category());
+    }
+    // The socket is full: wait until it drains, or give up at the write deadline.
+    deadline.expires_after(write_timeout);
+    bool timed_out = false;
+    deadline.async_wait([&](const beast::error_code& e) {
+      if (!e) {
+        timed_out = true;
+        beast::error_code ignored;
+        socket.cancel(ignored);
+      }
+    });
+    auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
+    deadline.cancel();
+    if (timed_out) co_return beast::error::timeout;
+    if (wait_ec) co_return wait_ec;
+  }
+  co_return beast::error_code{};
 }
 
 }  // namespace
@@ -151,8 +213,11 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
         refusal = ErrorResponse(400, "bad_request", "malformed HTTP request");
       }
       if (refusal) {
+        StampRefusal(*refusal);
         bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(refusal->status), 11};
         res.set(bhttp::field::content_type, refusal->content_type);
+        res.set(bhttp::field::server, "sonora");
+        for (auto& [k, v] : refusal->headers) res.set(k, v);
         res.set(bhttp::field::connection, "close");
         res.body() = std::move(refusal->body);
         res.prepare_payload();
@@ -180,6 +245,7 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
     Status parsed = req.ParseTarget(target);
     if (!parsed.ok()) {
       res = ErrorResponse(parsed, "-");
+      StampRefusal(res);
     } else {
       // Hand the request to a worker; the coroutine resumes on this session's strand after.
       auto& pool = IsHealthPath(req.path) ? health_workers : workers;
@@ -191,14 +257,32 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
     const bool close = !keep_alive || stopping.load();
     stream.expires_after(options.write_timeout);
     beast::error_code wec;
-    if (req.method == Method::kHead) {
+    int file_fd = -1;
+    if (res.file) {
+      file_fd = ::open(res.file->path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+      if (file_fd < 0) {
+        // The file went away between the handler's check and now (a re-encode replaced it).
+        std::string rid(res.GetHeader("X-Request-Id"));
+        res = ErrorResponse(404, "not_found", "media file is no longer available");
+        res.SetHeader("X-Request-Id", rid);
+      }
+    }
+    const bool send_file = file_fd >= 0;
+    const int64_t content_length =
+        send_file ? res.file->length : static_cast<int64_t>(res.body.size());
+    if (req.method == Method::kHead || send_file) {
       bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), msg.version()};
       if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+      out.set(bhttp::field::server, "sonora");
       for (auto& [k, v] : res.headers) out.set(k, v);
-      out.set(bhttp::field::content_length, std::to_string(res.body.size()));
+      out.set(bhttp::field::content_length, std::to_string(content_length));
       out.keep_alive(!close);
       bhttp::serializer<false, bhttp::empty_body> sr(out);
       std::tie(wec, std::ignore) = co_await bhttp::async_write_header(stream, sr, kTuple);
+      if (!wec && send_file && req.method != Method::kHead) {
+        wec = co_await SendFile(stream, file_fd, res.file->offset, res.file->length,
+                                options.write_timeout);
+      }
     } else {
       bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), msg.version()};
       if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
@@ -209,6 +293,7 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
       out.prepare_payload();
       std::tie(wec, std::ignore) = co_await bhttp::async_write(stream, out, kTuple);
     }
+    if (file_fd >= 0) ::close(file_fd);
     SetBusy(id, false);
     if (wec || close) break;
   }
