@@ -9,6 +9,8 @@
 #include "catalog/catalog_routes.h"
 #include "core/log.h"
 #include "http/ops_routes.h"
+#include "library/playlist_routes.h"
+#include "streaming/streaming_routes.h"
 #include "store/migrations.h"
 
 namespace sonora::app {
@@ -42,11 +44,37 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                    std::move(token_key));
   app->catalog_repo_ = std::make_unique<catalog::CatalogRepository>(*app->db_);
   app->catalog_ = std::make_unique<catalog::CatalogService>(*app->catalog_repo_);
+  app->playlist_repo_ = std::make_unique<library::PlaylistRepository>(*app->db_);
+  app->playlists_ = std::make_unique<library::PlaylistService>(*app->db_, *app->playlist_repo_,
+                                                               *app->catalog_, app->clock_);
   app->media_repo_ = std::make_unique<media::MediaRepository>(*app->db_);
   SONORA_ASSIGN_OR_RETURN(app->media_store_, media::MediaStore::Open(config.data_dir + "/media"));
   app->ingester_ = std::make_unique<media::Ingester>(*app->db_, *app->catalog_repo_,
                                                      *app->media_repo_, *app->media_store_,
                                                      app->clock_);
+
+  // Streaming secrets live beside the token key; each node of a cluster shares the files.
+  const std::string keys = std::filesystem::path(config.TokenKeyFile()).parent_path().string();
+  SONORA_ASSIGN_OR_RETURN(std::string url_key, auth::LoadOrCreateKey(keys + "/url-signing.key"));
+  SONORA_ASSIGN_OR_RETURN(std::string hls_key, auth::LoadOrCreateKey(keys + "/hls-master.key"));
+  // A key's id is derived from the key, so a token always names the key that signed it. To
+  // rotate: move url-signing.key to url-signing.previous.key and restart; a new key is made and
+  // URLs signed in the last hour keep working (docs/formats/signed-urls.md).
+  auto kid = [](const std::string& key) { return auth::HashToken(key, "sonora-kid").substr(0, 8); };
+  std::vector<streaming::SigningKey> signing = {{kid(url_key), url_key}};
+  const std::string previous_path = keys + "/url-signing.previous.key";
+  if (std::filesystem::exists(previous_path)) {
+    SONORA_ASSIGN_OR_RETURN(std::string previous, auth::LoadOrCreateKey(previous_path));
+    signing.push_back({kid(previous), previous});
+  }
+  app->signer_ = std::make_unique<streaming::UrlSigner>(std::move(signing), app->clock_);
+  app->hls_keys_ = std::make_unique<streaming::HlsKeys>(std::move(hls_key), app->clock_);
+  app->media_files_ =
+      std::make_unique<streaming::MediaFiles>(*app->media_repo_, *app->media_store_);
+  app->sessions_ = std::make_unique<streaming::SessionRepository>(*app->db_);
+  app->play_ = std::make_unique<streaming::PlayService>(*app->sessions_, *app->catalog_repo_,
+                                                        *app->media_files_, *app->signer_,
+                                                        app->clock_);
   return app;
 }
 
@@ -63,6 +91,9 @@ http::Router& App::BuildRouter() {
   http::AddOpsRoutes(*router_, metrics_, [this] { return db_->Ping(); });
   auth::AddAuthRoutes(*router_, *auth_, limiter_);
   catalog::AddCatalogRoutes(*router_, *catalog_);
+  library::AddPlaylistRoutes(*router_, *playlists_);
+  streaming::AddStreamingRoutes(*router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_,
+                                           clock_});
 
   metrics_.AddGauge("sonora_db_connections_in_use", "Database connections lent out now.",
                     [this] { return static_cast<double>(db_->Stats().connections_in_use); });

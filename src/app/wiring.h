@@ -14,10 +14,16 @@
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/router.h"
+#include "library/playlist_repository.h"
+#include "library/playlist_service.h"
 #include "media/ingest/ingest.h"
 #include "media/media_repository.h"
 #include "media/media_store.h"
 #include "store/database.h"
+#include "streaming/media_files.h"
+#include "streaming/play_service.h"
+#include "streaming/session_repository.h"
+#include "streaming/url_signer.h"
 
 namespace sonora::app {
 
@@ -51,9 +57,16 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<catalog::CatalogRepository> catalog_repo_;
   std::unique_ptr<catalog::CatalogService> catalog_;
+  std::unique_ptr<library::PlaylistRepository> playlist_repo_;
+  std::unique_ptr<library::PlaylistService> playlists_;
   std::unique_ptr<media::MediaRepository> media_repo_;
   std::optional<media::MediaStore> media_store_;
   std::unique_ptr<media::Ingester> ingester_;
+  std::unique_ptr<streaming::UrlSigner> signer_;
+  std::unique_ptr<streaming::HlsKeys> hls_keys_;
+  std::unique_ptr<streaming::MediaFiles> media_files_;
+  std::unique_ptr<streaming::SessionRepository> sessions_;
+  std::unique_ptr<streaming::PlayService> play_;
   http::Metrics metrics_;
   http::LocalRateLimiter limiter_;
   std::unique_ptr<http::Router> router_;

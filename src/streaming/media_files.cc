@@ -1,0 +1,57 @@
+#include "streaming/media_files.h"
+
+#include <sys/stat.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "core/ids.h"
+#include "core/json.h"
+
+namespace sonora::streaming {
+
+Result<std::pair<media::Manifest, int>> MediaFiles::Manifest(const std::string& track_id) {
+  if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
+  SONORA_ASSIGN_OR_RETURN(auto row, repo_.FindByTrackId(track_id));
+  if (!row || row->media_state != "ready") return Status::NotFound("track has no playable media");
+  SONORA_ASSIGN_OR_RETURN(Json j, ParseJson(row->manifest));
+  SONORA_ASSIGN_OR_RETURN(media::Manifest m, media::ManifestFromJson(j));
+  return std::make_pair(std::move(m), row->media_version);
+}
+
+Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std::string& rendition,
+                                         const std::string& file_name) {
+  SONORA_ASSIGN_OR_RETURN(auto manifest_and_version, Manifest(track_id));
+  const auto& [manifest, version] = manifest_and_version;
+  const media::Rendition* r = manifest.Find(rendition);
+  if (!r) return Status::NotFound("no such rendition");
+  ResolvedFile out;
+  bool listed = file_name == "init.mp4" && r->container == "fmp4";
+  for (size_t i = 0; i < r->chunks.size() && !listed; ++i) {
+    if (r->chunks[i].file_name == file_name) {
+      listed = true;
+      out.chunk_index = static_cast<int>(i);
+    }
+  }
+  if (!listed) return Status::NotFound("no such file");
+
+  // Names come from our own manifest, but check containment anyway: defence in depth against a
+  // tampered manifest or a symlink planted in the store.
+  const std::string candidate =
+      store_.TrackDir(track_id, version) + "/" + rendition + "/" + file_name;
+  char resolved[PATH_MAX];
+  if (!::realpath(candidate.c_str(), resolved)) return Status::NotFound("media file missing");
+  const std::string root = store_.root() + "/tracks/";
+  if (std::string_view(resolved).substr(0, root.size()) != root) {
+    return Status::NotFound("media file outside the store");
+  }
+  struct stat st;
+  if (::stat(resolved, &st) != 0 || !S_ISREG(st.st_mode)) return Status::NotFound("media file missing");
+  out.path = resolved;
+  out.size = st.st_size;
+  out.mtime_s = st.st_mtim.tv_sec;
+  out.etag = "\"" + track_id + "-v" + std::to_string(version) + "-" + rendition + "-" + file_name + "\"";
+  return out;
+}
+
+}  // namespace sonora::streaming

@@ -1,0 +1,43 @@
+// Resolves (track, rendition, file) to a file on disk, only through the catalog: the file name
+// must be listed in the track's manifest for that rendition, the track's media must be 'ready',
+// and the final path must lie inside the media store after symlinks are resolved (SECURITY.md
+// §1: path traversal). A request never contributes a path component the catalog didn't issue.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+#include "media/manifest.h"
+#include "media/media_repository.h"
+#include "media/media_store.h"
+
+namespace sonora::streaming {
+
+struct ResolvedFile {
+  std::string path;
+  int64_t size = 0;
+  int64_t mtime_s = 0;
+  std::string etag;  // strong: "<track_id>-v<version>-<rendition>-<file>"
+  int chunk_index = -1;  // for chunk_<n>.ogg / segment_<n>.m4s; -1 otherwise
+};
+
+class MediaFiles {
+ public:
+  MediaFiles(media::MediaRepository& repo, const media::MediaStore& store)
+      : repo_(repo), store_(store) {}
+
+  // The track's manifest and media version, when its media is ready.
+  // Errors: kNotFound when the track has no ready media.
+  Result<std::pair<media::Manifest, int>> Manifest(const std::string& track_id);
+
+  // Errors: kNotFound for an unknown track, rendition or file name, media not ready, a file
+  // missing on disk, or a path that escapes the store.
+  Result<ResolvedFile> Resolve(const std::string& track_id, const std::string& rendition,
+                               const std::string& file_name);
+
+ private:
+  media::MediaRepository& repo_;
+  const media::MediaStore& store_;
+};
+
+}  // namespace sonora::streaming

@@ -1,0 +1,126 @@
+#include "streaming/play_service.h"
+
+#include <algorithm>
+
+#include "catalog/catalog.h"
+#include "core/ids.h"
+#include "core/strings.h"
+
+namespace sonora::streaming {
+
+std::vector<StreamOption> AllowedStreams(auth::Tier tier) {
+  const auth::TierRules rules = auth::RulesFor(tier);
+  std::vector<StreamOption> out = {{"96kbps", "96", 96, ""}, {"160kbps", "160", 160, ""}};
+  if (rules.max_kbps >= 320) out.push_back({"320kbps", "320", 320, ""});
+  if (rules.lossless) out.push_back({"lossless", "lossless", 1411, ""});
+  return out;
+}
+
+std::vector<std::string> AllowedHlsRenditions(auth::Tier tier) {
+  std::vector<std::string> out = {"hls_96", "hls_160"};
+  if (auth::RulesFor(tier).max_kbps >= 320) out.push_back("hls_256");
+  return out;
+}
+
+namespace {
+
+// The quality names of seed 000 ("low", "normal", "high") and 004 ("96kbps" ...).
+std::optional<int> RequestedKbps(std::string_view q) {
+  if (q.empty()) return 100000;  // no preference: the best the tier allows
+  if (q == "low" || q == "96kbps") return 96;
+  if (q == "normal" || q == "160kbps") return 160;
+  if (q == "high" || q == "320kbps") return 320;
+  if (q == "lossless" || q == "1411kbps") return 1411;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string PlayService::SignedPrefix(const http::Principal& user, const std::string& track_id,
+                                      const std::string& rendition,
+                                      const std::string& session_id) const {
+  MediaGrant g;
+  g.user_id = user.user_id;
+  g.track_id = track_id;
+  g.rendition = rendition;
+  g.device_id = session_id;
+  g.expires_at_s = clock_.NowSeconds() + std::chrono::seconds(kSignedUrlTtl).count();
+  return "/s/" + signer_.Sign(g) + "/" + track_id + "/" + rendition + "/";
+}
+
+Result<catalog::Track> PlayService::CheckPlayable(const http::Principal& user,
+                                                  const std::string& track_id) {
+  if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
+  SONORA_ASSIGN_OR_RETURN(auto tracks, catalog_.GetTracks({track_id}));
+  if (tracks.empty()) return Status::NotFound("no such track");
+  if (!catalog::AvailableIn(tracks[0].available_countries, user.country)) {
+    return Status::PermissionDenied("region_restricted",
+                                    "this track is not available in " + user.country);
+  }
+  return std::move(tracks[0]);
+}
+
+Result<std::vector<catalog::Track>> PlayService::NextTracks(const catalog::Track& current,
+                                                            const PlayRequest& request) {
+  std::vector<catalog::Track> out;
+  std::string album_id = current.album.album_id;  // no context: continue the album
+  if (request.context_uri) {
+    auto parts = Split(*request.context_uri, ':');
+    if (parts.size() != 3 || (parts[0] != "sonora" && parts[0] != "spotify") ||
+        parts[1] != "album" || !IsWellFormedId(parts[2])) {
+      return Status::InvalidArgument("context", "'context.uri' must be sonora:album:<album_id>");
+    }
+    album_id = parts[2];
+  }
+  SONORA_ASSIGN_OR_RETURN(auto album_tracks, catalog_.GetAlbumTracks(album_id, 500, 0));
+  size_t start = 0;
+  if (request.context_position) {
+    start = static_cast<size_t>(std::max<int64_t>(0, *request.context_position)) + 1;
+  } else {
+    for (size_t i = 0; i < album_tracks.size(); ++i)
+      if (album_tracks[i].track_id == current.track_id) start = i + 1;
+  }
+  for (size_t i = start; i < album_tracks.size() && out.size() < kNextTracks; ++i) {
+    out.push_back(std::move(album_tracks[i]));
+  }
+  return out;
+}
+
+Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequest& request) {
+  auto wanted = RequestedKbps(request.quality);
+  if (!wanted) {
+    return Status::InvalidArgument("quality", "'quality' must be low, normal, high or lossless");
+  }
+  SONORA_ASSIGN_OR_RETURN(catalog::Track track, CheckPlayable(user, request.track_id));
+  SONORA_ASSIGN_OR_RETURN(auto manifest_and_version, files_.Manifest(track.track_id));
+  const auth::Tier tier = auth::ParseTier(user.subscription_tier).value_or(auth::Tier::kFree);
+
+  PlayResult r;
+  r.playback_session_id = NewId("play");
+  r.timestamp = clock_.Now();
+  r.expires_at_s = clock_.NowSeconds() + std::chrono::seconds(kSignedUrlTtl).count();
+  r.manifest = std::move(manifest_and_version.first);
+  for (StreamOption s : AllowedStreams(tier)) {
+    if (!r.manifest.Find(s.rendition)) continue;
+    s.url = SignedPrefix(user, track.track_id, s.rendition, r.playback_session_id);
+    // Requests above the tier are capped silently (seed 004: "request.quality = max allowed").
+    if (s.kbps <= *wanted) r.quality = s.key;
+    r.streams.push_back(std::move(s));
+  }
+  if (r.quality.empty() && !r.streams.empty()) r.quality = r.streams.front().key;
+  if (r.manifest.Find("preview")) {
+    r.preview_url = SignedPrefix(user, track.track_id, "preview", r.playback_session_id) +
+                    "preview.ogg";
+  }
+  r.hls_url = "/api/v1/stream/" + track.track_id + "/master.m3u8";
+  SONORA_ASSIGN_OR_RETURN(r.next_tracks, NextTracks(track, request));
+  r.track = std::move(track);
+
+  // The session is recorded so playback events can refer to it (the events issue).
+  SONORA_RETURN_IF_ERROR(sessions_.Insert({r.playback_session_id, user.user_id,
+                                            r.track.track_id, request.device_id, r.quality,
+                                            clock_.NowMillis()}));
+  return r;
+}
+
+}  // namespace sonora::streaming

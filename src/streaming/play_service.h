@@ -1,0 +1,84 @@
+// POST /api/v1/player/play (seed 000 §5, seed 004 §1): checks the tier and the region, opens a
+// playback session, and hands out signed URLs for the qualities the tier may use.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/tier.h"
+#include "catalog/catalog_repository.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "http/request.h"
+#include "streaming/media_files.h"
+#include "streaming/session_repository.h"
+#include "streaming/url_signer.h"
+
+namespace sonora::streaming {
+
+inline constexpr int kNextTracks = 5;  // queue preview returned with each play
+
+struct PlayRequest {
+  std::string track_id;
+  std::optional<std::string> context_uri;  // "sonora:album:<id>" (also "spotify:album:<id>")
+  std::optional<int64_t> context_position;
+  std::string quality;  // "low" | "normal" | "high" | "lossless" | "96kbps" ...; "" = best
+  std::string device_id;
+};
+
+struct StreamOption {
+  std::string key;        // "96kbps", "160kbps", "320kbps", "lossless"
+  std::string rendition;  // "96", "160", "320", "lossless"
+  int kbps = 0;
+  std::string url;        // prefix ending in '/': append the manifest's file names
+};
+
+struct PlayResult {
+  std::string playback_session_id;
+  catalog::Track track;
+  std::vector<StreamOption> streams;  // only what the tier allows, lowest first
+  std::string quality;                // the starting quality: requested, capped by the tier
+  std::string preview_url;
+  std::string hls_url;                // the master playlist
+  media::Manifest manifest;           // chunk sizes and frames, for the client's ABR
+  std::vector<catalog::Track> next_tracks;
+  TimePoint timestamp;
+  int64_t expires_at_s = 0;
+};
+
+// Renditions by tier (PRODUCT.md §3): free 96/160, premium/family 96/160/320, hifi adds FLAC.
+std::vector<StreamOption> AllowedStreams(auth::Tier tier);
+// HLS variants by tier: free hls_96/hls_160, everyone else adds hls_256.
+std::vector<std::string> AllowedHlsRenditions(auth::Tier tier);
+
+class PlayService {
+ public:
+  PlayService(SessionRepository& sessions, catalog::CatalogRepository& catalog,
+              MediaFiles& files, const UrlSigner& signer, const Clock& clock)
+      : sessions_(sessions), catalog_(catalog), files_(files), signer_(signer), clock_(clock) {}
+
+  // Errors: kInvalidArgument (track_id, quality, context); kNotFound for an unknown track or
+  // one without ready media; kPermissionDenied "region_restricted" when the track is not
+  // available in the user's country.
+  Result<PlayResult> Play(const http::Principal& user, const PlayRequest& request);
+
+  // A signed URL prefix for one rendition ("/s/<token>/<track>/<rendition>/").
+  std::string SignedPrefix(const http::Principal& user, const std::string& track_id,
+                           const std::string& rendition, const std::string& session_id) const;
+
+  // Checks that `user` may play `track_id` now (exists, has media, available in their country).
+  Result<catalog::Track> CheckPlayable(const http::Principal& user, const std::string& track_id);
+
+ private:
+  Result<std::vector<catalog::Track>> NextTracks(const catalog::Track& current,
+                                                 const PlayRequest& request);
+
+  SessionRepository& sessions_;
+  catalog::CatalogRepository& catalog_;
+  MediaFiles& files_;
+  const UrlSigner& signer_;
+  const Clock& clock_;
+};
+
+}  // namespace sonora::streaming

@@ -1,0 +1,253 @@
+#include "streaming/streaming_routes.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "catalog/catalog_json.h"
+#include "core/json.h"
+#include "core/strings.h"
+#include "core/time_format.h"
+#include "http/range.h"
+#include "streaming/hls.h"
+
+namespace sonora::streaming {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+constexpr const char* kPrivate = "private, no-store";
+
+std::string ContentTypeFor(std::string_view file) {
+  if (file.ends_with(".ogg")) return "audio/ogg";
+  if (file.ends_with(".flac")) return "audio/flac";
+  if (file.ends_with(".m4s") || file.ends_with(".mp4")) return "audio/mp4";
+  if (file.ends_with(".m3u8")) return "application/vnd.apple.mpegurl";
+  return "application/octet-stream";
+}
+
+std::string HttpDate(int64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+// A body (already in memory) or a file slice, with Range, validators and caching headers.
+Response ServeBytes(const Request& req, const std::string& etag, int64_t mtime_s,
+                    const std::string& content_type, const std::string& cache_control,
+                    int64_t size, const std::string* body, const std::string* path) {
+  Response r;
+  r.content_type = content_type;
+  r.SetHeader("Cache-Control", cache_control);
+  r.SetHeader("ETag", etag);
+  r.SetHeader("Last-Modified", HttpDate(mtime_s));
+  r.SetHeader("Accept-Ranges", "bytes");
+  if (auto inm = req.Header("if-none-match"); inm && Trim(*inm) == etag) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  http::RangeRequest range;
+  // If-Range with a different validator means "send it all" (RFC 9110 §13.1.5).
+  auto if_range = req.Header("if-range");
+  if (!if_range || Trim(*if_range) == etag) range = http::ParseRange(req.Header("range").value_or(""), size);
+  int64_t first = 0, length = size;
+  if (range.kind == http::RangeKind::kUnsatisfiable) {
+    Response e = Response::Json(416, {{"error", {{"status", 416},
+                                                 {"code", "range_not_satisfiable"},
+                                                 {"message", "range starts past the end"}}}});
+    e.SetHeader("Content-Range", "bytes */" + std::to_string(size));
+    e.SetHeader("Cache-Control", "no-store");
+    return e;
+  }
+  if (range.kind == http::RangeKind::kSatisfiable) {
+    r.status = 206;
+    first = range.first;
+    length = range.length();
+    r.SetHeader("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                     std::to_string(range.last) + "/" + std::to_string(size));
+  }
+  if (body) {
+    r.body = body->substr(static_cast<size_t>(first), static_cast<size_t>(length));
+  } else {
+    r.file = http::FileSlice{*path, first, length};
+  }
+  return r;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path, int64_t size) {
+  std::ifstream in(path, std::ios::binary);
+  std::string data(static_cast<size_t>(size), '\0');
+  if (!in.read(data.data(), size)) return Status::NotFound("media file unreadable");
+  return data;
+}
+
+Result<PlayRequest> ParsePlay(const Request& req) {
+  SONORA_ASSIGN_OR_RETURN(Json body, ParseJsonObject(req.body));
+  PlayRequest p;
+  SONORA_ASSIGN_OR_RETURN(p.track_id, RequiredString(body, "track_id"));
+  SONORA_ASSIGN_OR_RETURN(auto quality, OptionalString(body, "quality"));
+  SONORA_ASSIGN_OR_RETURN(auto device, OptionalString(body, "device_id"));
+  p.quality = quality.value_or("");
+  p.device_id = device.value_or("");
+  if (p.device_id.size() > 128) return Status::InvalidArgument("device_id", "'device_id' is too long");
+  auto ctx = body.find("context");
+  if (ctx != body.end() && !ctx->is_null()) {
+    if (!ctx->is_object()) return Status::InvalidArgument("context", "'context' must be an object");
+    SONORA_ASSIGN_OR_RETURN(p.context_uri, OptionalString(*ctx, "uri"));
+    SONORA_ASSIGN_OR_RETURN(p.context_position, OptionalInt(*ctx, "position"));
+    if (p.context_position && (*p.context_position < 0 || *p.context_position > 100000)) {
+      return Status::InvalidArgument("position", "'context.position' is out of range");
+    }
+  }
+  return p;
+}
+
+Json PlayJson(const PlayResult& r, const std::string& market) {
+  Json track = catalog::TrackJson(r.track, market);
+  track["preview_url"] = r.preview_url.empty() ? Json(nullptr) : Json(r.preview_url);
+  Json urls = Json::object();
+  Json renditions = Json::object();
+  for (const auto& s : r.streams) {
+    urls[s.key] = s.url;
+    const media::Rendition* rendition = r.manifest.Find(s.rendition);
+    Json files = Json::array();
+    for (const auto& c : rendition->chunks) {
+      files.push_back({{"file", c.file_name}, {"frames", c.frames}, {"bytes", c.bytes}});
+    }
+    renditions[s.key] = {{"codec", rendition->codec}, {"kbps", s.kbps}, {"files", std::move(files)}};
+  }
+  Json next = Json::array();
+  for (const auto& t : r.next_tracks) next.push_back(catalog::TrackJson(t, market));
+  return {{"playback_session_id", r.playback_session_id},
+          {"track", std::move(track)},
+          {"streaming_urls", std::move(urls)},
+          {"quality", r.quality},
+          // Chunks are delivered in the clear for now; see docs/decisions/0009-streaming.md.
+          {"encryption_key", nullptr},
+          {"hls_url", r.hls_url},
+          {"media", {{"sample_rate", r.manifest.sample_rate},
+                     {"frames", r.manifest.frames},
+                     {"chunk_duration_ms", 10000},
+                     {"renditions", std::move(renditions)}}},
+          {"next_tracks", std::move(next)},
+          {"timestamp", FormatIso8601(r.timestamp)},
+          {"expires_at", FormatIso8601Millis(r.expires_at_s * 1000)}};
+}
+
+}  // namespace
+
+void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
+  router.Add(Method::kPost, "/api/v1/player/play", "player:play", {},
+             [d](Request& req) -> Result<Response> {
+               SONORA_ASSIGN_OR_RETURN(PlayRequest p, ParsePlay(req));
+               SONORA_ASSIGN_OR_RETURN(PlayResult r, d.play.Play(req.user(), p));
+               return Response::Json(200, PlayJson(r, req.user().country));
+             });
+
+  router.Add(Method::kGet, "/api/v1/tracks/{id}/preview", "tracks:preview", {},
+             [d](Request& req) -> Result<Response> {
+               const std::string id(req.PathParam("id"));
+               SONORA_RETURN_IF_ERROR(d.play.CheckPlayable(req.user(), id).status());
+               SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(id));
+               if (!manifest.first.Find("preview")) return Status::NotFound("no preview");
+               Response r;
+               r.status = 302;
+               r.content_type.clear();
+               r.SetHeader("Location", d.play.SignedPrefix(req.user(), id, "preview", "") +
+                                           "preview.ogg");
+               return r;
+             });
+
+  router.Add(Method::kGet, "/api/v1/stream/{track_id}/master.m3u8", "stream:hls_master", {},
+             [d](Request& req) -> Result<Response> {
+               const std::string id(req.PathParam("track_id"));
+               SONORA_RETURN_IF_ERROR(d.play.CheckPlayable(req.user(), id).status());
+               SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(id));
+               const auth::Tier tier =
+                   auth::ParseTier(req.user().subscription_tier).value_or(auth::Tier::kFree);
+               std::vector<HlsVariant> variants;
+               for (const auto& rendition : AllowedHlsRenditions(tier)) {
+                 variants.push_back(
+                     {rendition, d.play.SignedPrefix(req.user(), id, rendition, "") + "index.m3u8"});
+               }
+               Response r = Response::Text(200, ContentTypeFor(".m3u8"),
+                                           MasterPlaylist(manifest.first, variants));
+               r.SetHeader("Cache-Control", kPrivate);
+               return r;
+             });
+
+  // Everything behind a signed URL. The token is the credential: no bearer token, no rate limit
+  // (a player fetches many chunks), and nothing from the path reaches the filesystem unchecked.
+  router.Add(
+      Method::kGet, "/s/{token}/{track_id}/{rendition}/{file}", "media:get",
+      {.auth = http::AuthPolicy::kPublic, .limit = http::LimitClass::kNone},
+      [d](Request& req) -> Result<Response> {
+        const std::string track_id(req.PathParam("track_id"));
+        const std::string rendition(req.PathParam("rendition"));
+        const std::string file(req.PathParam("file"));
+        SONORA_ASSIGN_OR_RETURN(MediaGrant grant,
+                                d.signer.Verify(req.PathParam("token"), track_id, rendition));
+        if (!rendition.starts_with("hls_")) {
+          SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
+          return ServeBytes(req, f.etag, f.mtime_s, ContentTypeFor(file), kImmutable, f.size,
+                            nullptr, &f.path);
+        }
+        SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(track_id));
+        const media::Rendition* r = manifest.first.Find(rendition);
+        if (!r) return Status::NotFound("no such rendition");
+        if (file == "index.m3u8") {
+          Response out = Response::Text(200, ContentTypeFor(file),
+                                        MediaPlaylist(*r, manifest.first.sample_rate,
+                                                      d.hls_keys.CurrentPeriod()));
+          out.SetHeader("Cache-Control", kPrivate);
+          return out;
+        }
+        if (file == "init.mp4") {
+          SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
+          return ServeBytes(req, f.etag, f.mtime_s, ContentTypeFor(file), kImmutable, f.size,
+                            nullptr, &f.path);
+        }
+        auto name = ParseHlsName(file);
+        const int64_t now_period = d.hls_keys.CurrentPeriod();
+        // Only this period's key and the previous one (a playlist fetched just before the
+        // rotation): never a future key, never an old one.
+        if (!name || name->period > now_period || name->period < now_period - 1) {
+          return Status::NotFound("no such file");
+        }
+        if (name->kind == HlsName::Kind::kKey) {
+          // The key is the real gate for HLS: re-check the user, their tier and region now.
+          SONORA_ASSIGN_OR_RETURN(auth::User user, d.users.FindById(grant.user_id));
+          const auto allowed = AllowedHlsRenditions(user.tier);
+          if (std::find(allowed.begin(), allowed.end(), rendition) == allowed.end()) {
+            return Status::PermissionDenied("premium_required", "your plan does not include this quality");
+          }
+          http::Principal p;
+          p.user_id = user.user_id;
+          p.country = user.country;
+          SONORA_RETURN_IF_ERROR(d.play.CheckPlayable(p, track_id).status());
+          Response out = Response::Text(200, "application/octet-stream",
+                                        d.hls_keys.Key(track_id, rendition, name->period));
+          out.SetHeader("Cache-Control", kPrivate);
+          return out;
+        }
+        SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, name->file));
+        SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f.path, f.size));
+        SONORA_ASSIGN_OR_RETURN(
+            std::string sealed,
+            Aes128CbcEncrypt(d.hls_keys.Key(track_id, rendition, name->period),
+                             HlsSequenceIv(static_cast<uint64_t>(f.chunk_index)), clear));
+        const std::string etag = f.etag.substr(0, f.etag.size() - 1) + "-p" +
+                                 std::to_string(name->period) + "\"";
+        return ServeBytes(req, etag, f.mtime_s, ContentTypeFor(file), kImmutable,
+                          static_cast<int64_t>(sealed.size()), &sealed, nullptr);
+      });
+}
+
+}  // namespace sonora::streaming

@@ -1,0 +1,200 @@
+// Signed media tokens and HLS key derivation. The token format, the canonical MAC string and
+// the key schedule are specified in docs/formats/signed-urls.md; keep the two in step.
+#include "streaming/url_signer.h"
+
+#include <cstddef>
+#include <initializer_list>
+#include <utility>
+
+#include "core/check.h"
+#include "core/strings.h"
+#include "streaming/internal/openssl_crypto.h"
+
+namespace sonora::streaming {
+
+namespace {
+
+// Token: v1.<kid>.<expires_at_s>.<b64u(user_id)>.<b64u(device_id)>.<b64u(mac)>
+constexpr std::string_view kVersion = "v1";
+constexpr char kTokenSeparator = '.';
+constexpr size_t kTokenFields = 6;
+// Anything longer is rejected before it is parsed (with real ids a token is about 150).
+constexpr size_t kMaxTokenBytes = 512;
+constexpr size_t kMaxKidBytes = 16;
+// INT64_MAX has 19 decimal digits.
+constexpr size_t kMaxExpiryDigits = 19;
+
+// HLS key derivation (HKDF-SHA-256).
+constexpr std::string_view kHlsKeySalt = "sonora-hls-v1";
+constexpr size_t kHlsKeyBytes = 16;
+constexpr int64_t kHlsPeriodMillis =
+    std::chrono::duration_cast<std::chrono::milliseconds>(kHlsKeyRotation).count();
+
+constexpr std::string_view kInvalidSignature = "invalid_signature";
+constexpr std::string_view kUrlExpired = "url_expired";
+
+// One error for every way a token can be wrong, so the answer says nothing about which check
+// failed.
+Status InvalidSignature() {
+  return Status::PermissionDenied(std::string(kInvalidSignature),
+                                  "the media URL signature is invalid");
+}
+
+bool IsValidKid(std::string_view kid) {
+  if (kid.empty() || kid.size() > kMaxKidBytes) return false;
+  for (char c : kid) {
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum) return false;
+  }
+  return true;
+}
+
+// `<len>:<bytes>` for each field, joined by '|'. The length prefix makes the encoding
+// injective: "ab" + "c" and "a" + "bc" give "2:ab|1:c" and "1:a|2:bc".
+std::string LengthPrefixed(std::initializer_list<std::string_view> fields) {
+  std::string out;
+  bool first = true;
+  for (std::string_view f : fields) {
+    if (!first) out.push_back('|');
+    first = false;
+    out += std::to_string(f.size());
+    out.push_back(':');
+    out.append(f);
+  }
+  return out;
+}
+
+// The MAC input: "v1|" then kid, user_id, track_id, rendition, expires_at_s (decimal) and
+// device_id, length-prefixed.
+std::string CanonicalString(std::string_view kid, std::string_view user_id,
+                            std::string_view track_id, std::string_view rendition,
+                            int64_t expires_at_s, std::string_view device_id) {
+  const std::string expiry = std::to_string(expires_at_s);
+  std::string out(kVersion);
+  out.push_back('|');
+  out += LengthPrefixed({kid, user_id, track_id, rendition, expiry, device_id});
+  return out;
+}
+
+// Base64url without padding, accepting only the canonical spelling: Base64UrlDecode ignores
+// the unused low bits of the last character, so two spellings could decode to the same bytes.
+std::optional<std::string> StrictBase64UrlDecode(std::string_view text) {
+  std::optional<std::string> bytes = Base64UrlDecode(text);
+  if (!bytes || Base64UrlEncode(*bytes) != text) return std::nullopt;
+  return bytes;
+}
+
+// Decimal digits only, no sign, no leading zero (one spelling per value), fits in int64.
+std::optional<int64_t> ParseExpiry(std::string_view text) {
+  if (text.empty() || text.size() > kMaxExpiryDigits) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  return ParseInt(text);
+}
+
+// Splits `token` on '.' into exactly kTokenFields views; false on any other count.
+bool SplitToken(std::string_view token, std::string_view (&fields)[kTokenFields]) {
+  size_t count = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= token.size(); ++i) {
+    if (i == token.size() || token[i] == kTokenSeparator) {
+      if (count == kTokenFields) return false;
+      fields[count++] = token.substr(start, i - start);
+      start = i + 1;
+    }
+  }
+  return count == kTokenFields;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+}  // namespace
+
+UrlSigner::UrlSigner(std::vector<SigningKey> keys, const Clock& clock)
+    : keys_(std::move(keys)), clock_(clock) {
+  // Keys come from the server's own generated key file; a bad one is a wiring bug.
+  SONORA_CHECK(!keys_.empty());
+  for (const SigningKey& key : keys_) {
+    SONORA_CHECK(IsValidKid(key.kid));
+    SONORA_CHECK(!key.secret.empty());
+  }
+}
+
+std::string UrlSigner::Sign(const MediaGrant& grant) const {
+  const SigningKey& key = keys_.front();
+  const std::string mac = internal::HmacSha256(
+      key.secret, CanonicalString(key.kid, grant.user_id, grant.track_id, grant.rendition,
+                                  grant.expires_at_s, grant.device_id));
+  std::string token(kVersion);
+  for (const std::string& field :
+       {key.kid, std::to_string(grant.expires_at_s), Base64UrlEncode(grant.user_id),
+        Base64UrlEncode(grant.device_id), Base64UrlEncode(mac)}) {
+    token.push_back(kTokenSeparator);
+    token += field;
+  }
+  return token;
+}
+
+Result<MediaGrant> UrlSigner::Verify(std::string_view token, std::string_view track_id,
+                                     std::string_view rendition) const {
+  if (token.empty() || token.size() > kMaxTokenBytes) return InvalidSignature();
+  std::string_view fields[kTokenFields];
+  if (!SplitToken(token, fields)) return InvalidSignature();
+  const auto& [version, kid, expiry_text, user_text, device_text, mac_text] = fields;
+
+  if (version != kVersion) return InvalidSignature();
+  const SigningKey* key = nullptr;
+  for (const SigningKey& k : keys_) {
+    if (k.kid == kid) {
+      key = &k;
+      break;
+    }
+  }
+  if (key == nullptr) return InvalidSignature();
+
+  std::optional<int64_t> expires_at_s = ParseExpiry(expiry_text);
+  std::optional<std::string> user_id = StrictBase64UrlDecode(user_text);
+  std::optional<std::string> device_id = StrictBase64UrlDecode(device_text);
+  std::optional<std::string> mac = StrictBase64UrlDecode(mac_text);
+  if (!expires_at_s || !user_id || !device_id || !mac || mac->size() != internal::kSha256Bytes) {
+    return InvalidSignature();
+  }
+
+  const std::string expected = internal::HmacSha256(
+      key->secret,
+      CanonicalString(key->kid, *user_id, track_id, rendition, *expires_at_s, *device_id));
+  if (!internal::ConstantTimeEquals(expected, *mac)) return InvalidSignature();
+
+  // Only an authentic token learns that it has expired.
+  if (clock_.NowSeconds() >= *expires_at_s) {
+    return Status::PermissionDenied(std::string(kUrlExpired), "the media URL has expired");
+  }
+
+  MediaGrant grant;
+  grant.user_id = std::move(*user_id);
+  grant.track_id = std::string(track_id);
+  grant.rendition = std::string(rendition);
+  grant.device_id = std::move(*device_id);
+  grant.expires_at_s = *expires_at_s;
+  return grant;
+}
+
+HlsKeys::HlsKeys(std::string master_secret, const Clock& clock)
+    : master_(std::move(master_secret)), clock_(clock) {}
+
+int64_t HlsKeys::CurrentPeriod() const { return FloorDiv(clock_.NowMillis(), kHlsPeriodMillis); }
+
+std::string HlsKeys::Key(std::string_view track_id, std::string_view rendition,
+                         int64_t period) const {
+  const std::string period_text = std::to_string(period);
+  return internal::HkdfSha256(master_, kHlsKeySalt,
+                              LengthPrefixed({track_id, rendition, period_text}), kHlsKeyBytes);
+}
+
+}  // namespace sonora::streaming

@@ -1,0 +1,92 @@
+// Signed media tokens (SECURITY.md §2, docs/formats/signed-urls.md): short-lived, narrow
+// capabilities to fetch one rendition of one track, carried in the URL *path* so HLS players
+// that drop query strings on relative URLs still send them:
+//
+//   /s/<token>/<track_id>/<rendition>/<file>
+//
+// The token binds version, key id, user, track, rendition, expiry and (optionally) device; its
+// MAC is HMAC-SHA-256 over a canonical, delimiter-safe string, compared in constant time. Two
+// keys are live at once (current and previous) so keys rotate without breaking URLs in flight.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace sonora::streaming {
+
+inline constexpr std::chrono::hours kSignedUrlTtl{1};  // seed 000/004: URLs expire in 1 hour
+
+struct MediaGrant {
+  std::string user_id;
+  std::string track_id;
+  std::string rendition;   // "96", "160", "320", "lossless", "hls_96", ..., "preview"
+  std::string device_id;   // may be empty
+  int64_t expires_at_s = 0;  // unix seconds
+};
+
+struct SigningKey {
+  std::string kid;     // short id, [A-Za-z0-9], at most 16 characters
+  std::string secret;  // 32 random bytes
+};
+
+class UrlSigner {
+ public:
+  // `keys` front is the current key (used to sign); the rest are still accepted. Requires at
+  // least one key.
+  UrlSigner(std::vector<SigningKey> keys, const Clock& clock);
+
+  // A token for `grant` signed with the current key. The grant's expires_at_s is used as given.
+  std::string Sign(const MediaGrant& grant) const;
+
+  // Checks a token presented for `track_id` and `rendition` (both taken from the request path).
+  // Returns the grant on success.
+  // Errors: kPermissionDenied ("invalid_signature") when malformed, tampered, signed with an
+  // unknown key, or presented for another track or rendition; kPermissionDenied
+  // ("url_expired") when past its expiry.
+  Result<MediaGrant> Verify(std::string_view token, std::string_view track_id,
+                            std::string_view rendition) const;
+
+ private:
+  std::vector<SigningKey> keys_;
+  const Clock& clock_;
+};
+
+// HLS AES-128 keys, one per (track, rendition, rotation period), derived from a master secret
+// with HKDF-SHA-256 so nothing per track is stored. Keys rotate every kHlsKeyRotation (seed
+// 000 §6: "Key rotation every 24 hours"); playlists name the period in the key URI.
+inline constexpr std::chrono::hours kHlsKeyRotation{24};
+
+class HlsKeys {
+ public:
+  HlsKeys(std::string master_secret, const Clock& clock);
+  // The rotation period now (floor(unix seconds / 86400)).
+  int64_t CurrentPeriod() const;
+  // The 16-byte key for a period. Deterministic.
+  std::string Key(std::string_view track_id, std::string_view rendition, int64_t period) const;
+
+ private:
+  std::string master_;
+  const Clock& clock_;
+};
+
+// AES-128-CBC with PKCS#7 padding, as HLS "METHOD=AES-128" requires for whole segments.
+// `iv` is 16 bytes (HLS: the segment's media sequence number, big-endian, when no IV attribute).
+Result<std::string> Aes128CbcEncrypt(std::string_view key, std::string_view iv,
+                                     std::string_view plaintext);
+Result<std::string> Aes128CbcDecrypt(std::string_view key, std::string_view iv,
+                                     std::string_view ciphertext);
+
+// AES-128-CTR (no padding; same function encrypts and decrypts) for premium Ogg chunk delivery:
+// the counter block is the 8-byte big-endian chunk index followed by 8 zero bytes.
+Result<std::string> Aes128Ctr(std::string_view key, uint64_t chunk_index, std::string_view data);
+
+// The HLS IV for media sequence number `sequence`: 16 bytes, big-endian.
+std::string HlsSequenceIv(uint64_t sequence);
+
+}  // namespace sonora::streaming

@@ -1,0 +1,266 @@
+// Streaming over HTTP (issue 4): POST /player/play per tier, signed chunk URLs with Range and
+// caching, refusals for tampered and foreign URLs, region rules, the preview redirect, and HLS
+// played end to end by the ffmpeg CLI through its AES-128 keys.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "api/api_fixture.h"
+#include "store/database.h"
+
+namespace sonora::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StreamingApiTest : public ApiTest {
+ protected:
+  // Two 25 s masters, made with the ffmpeg CLI and ingested with `sonora ingest`.
+  void IngestMasters() {
+    const std::string dir = root_->path() + "/masters";
+    fs::create_directories(dir);
+    for (int i = 0; i < 2; ++i) {
+      const std::string cmd =
+          "ffmpeg -v error -y -f lavfi -i 'sine=frequency=" + std::to_string(330 + 110 * i) +
+          ":duration=25' -f lavfi -i 'anoisesrc=d=25:a=0.05' -filter_complex amix=inputs=2 "
+          "-ac 2 -ar 44100 -metadata title='Tone " + std::to_string(i) +
+          "' -metadata artist='Test Band' -metadata album='Tones' -metadata track=" +
+          std::to_string(i + 1) + " " + dir + "/tone" + std::to_string(i) + ".flac";
+      ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+    std::vector<std::string> args = {"ingest", "--json", dir};
+    for (const auto& a : StorageArgs()) args.push_back(a);
+    CommandResult r = RunSonora(args, {}, std::chrono::seconds(120));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Json summary = Json::parse(r.out);
+    ASSERT_EQ(summary["ingested"], 2) << r.out;
+    // Results come in path order: tone0 (track 1 of the album), then tone1 (track 2).
+    for (const auto& f : summary["results"]) track_ids_.push_back(f["track_id"]);
+  }
+
+  // Runs SQL against this test's storage (for what no endpoint sets, like a track's markets).
+  void Sql(const std::string& sql) {
+    if (tdb_) {
+      ASSERT_TRUE(tdb_->db().Execute(sql).ok());
+      return;
+    }
+    auto db = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute(sql).ok());
+  }
+
+  void SetUpListener(const std::string& tier) {
+    ASSERT_NO_FATAL_FAILURE(IngestMasters());
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    Json reg = Register("listener", "SE");
+    ASSERT_TRUE(reg.is_object());
+    if (!tier.empty() && tier != "free") {
+      std::vector<std::string> args = {"user", "set-tier", "listener", "--tier", tier};
+      for (const auto& a : StorageArgs()) args.push_back(a);
+      ASSERT_EQ(RunSonora(args).exit_code, 0);
+    }
+    token_ = Login("listener")["access_token"];
+  }
+
+  HeaderList Auth() const { return {{"Authorization", "Bearer " + token_}}; }
+  Json Play(const std::string& track_id, const std::string& quality = "") {
+    Json body = {{"track_id", track_id}};
+    if (!quality.empty()) body["quality"] = quality;
+    HttpResponse r = client().Post("/api/v1/player/play", body, Auth());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  }
+
+  std::vector<std::string> track_ids_;
+  std::string token_;
+};
+
+TEST_P(StreamingApiTest, FreeTierGetsOnlyFreeQualitiesAndHighIsCapped) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
+  Json j = Play(track_ids_[0], "high");
+  EXPECT_EQ(Keys(j), (std::set<std::string>{"playback_session_id", "track", "streaming_urls",
+                                            "quality", "encryption_key", "hls_url", "media",
+                                            "next_tracks", "timestamp", "expires_at"}));
+  EXPECT_EQ(Keys(j["streaming_urls"]), (std::set<std::string>{"96kbps", "160kbps"}));
+  EXPECT_EQ(j["quality"], "160kbps") << "a request above the tier is capped silently";
+  EXPECT_EQ(j["track"]["track_id"], track_ids_[0]);
+  EXPECT_NEAR(j["track"]["duration_ms"].get<double>(), 25000, 50);
+  ASSERT_EQ(j["next_tracks"].size(), 1u);  // the album's other track follows
+  EXPECT_EQ(j["media"]["renditions"]["160kbps"]["files"].size(), 3u);  // 25 s = 3 chunks
+}
+
+TEST_P(StreamingApiTest, EachTierGetsItsQualities) {
+  ASSERT_NO_FATAL_FAILURE(IngestMasters());
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  struct Case {
+    const char* tier;
+    std::set<std::string> keys;
+  } cases[] = {{"premium", {"96kbps", "160kbps", "320kbps"}},
+               {"family", {"96kbps", "160kbps", "320kbps"}},
+               {"hifi", {"96kbps", "160kbps", "320kbps", "lossless"}}};
+  for (const auto& c : cases) {
+    const std::string name = std::string("u_") + c.tier;
+    ASSERT_TRUE(Register(name, "SE").is_object());
+    std::vector<std::string> args = {"user", "set-tier", name, "--tier", c.tier};
+    for (const auto& a : StorageArgs()) args.push_back(a);
+    ASSERT_EQ(RunSonora(args).exit_code, 0);
+    token_ = Login(name)["access_token"];
+    Json j = Play(track_ids_[0]);
+    EXPECT_EQ(Keys(j["streaming_urls"]), c.keys) << c.tier;
+  }
+}
+
+TEST_P(StreamingApiTest, ChunksAreServedWithRangesValidatorsAndImmutableCaching) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium"));
+  Json j = Play(track_ids_[0]);
+  const std::string url = j["streaming_urls"]["320kbps"].get<std::string>() + "chunk_0.ogg";
+  const int64_t bytes = j["media"]["renditions"]["320kbps"]["files"][0]["bytes"];
+  HttpResponse whole = client().Get(url);
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(static_cast<int64_t>(whole.body.size()), bytes);
+  EXPECT_EQ(whole.Header("Content-Type"), "audio/ogg");
+  EXPECT_EQ(whole.Header("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(whole.body.substr(0, 4), "OggS");
+  const std::string etag = whole.Header("ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_FALSE(whole.Header("Last-Modified").empty());
+
+  struct Case {
+    std::string range;
+    int status;
+    std::string content_range;
+    int64_t length;
+  } cases[] = {
+      {"bytes=0-99", 206, "bytes 0-99/" + std::to_string(bytes), 100},
+      {"bytes=100-", 206, "bytes 100-" + std::to_string(bytes - 1) + "/" + std::to_string(bytes),
+       bytes - 100},
+      {"bytes=-50", 206,
+       "bytes " + std::to_string(bytes - 50) + "-" + std::to_string(bytes - 1) + "/" +
+           std::to_string(bytes),
+       50},
+      {"bytes=0-999999999", 206,
+       "bytes 0-" + std::to_string(bytes - 1) + "/" + std::to_string(bytes), bytes},
+      {"bytes=" + std::to_string(bytes) + "-", 416, "bytes */" + std::to_string(bytes), -1},
+      {"bytes=0-1,5-6", 200, "", bytes},  // several ranges: the whole file (documented)
+      {"bytes=abc", 200, "", bytes},      // invalid: ignored, as RFC 9110 allows
+      {"pages=1-2", 200, "", bytes},      // unknown unit: ignored
+  };
+  for (const auto& c : cases) {
+    HttpResponse r = client().Get(url, {{"Range", c.range}});
+    EXPECT_EQ(r.status, c.status) << c.range;
+    EXPECT_EQ(r.Header("Content-Range"), c.content_range) << c.range;
+    if (c.length >= 0) {
+      EXPECT_EQ(static_cast<int64_t>(r.body.size()), c.length) << c.range;
+    }
+    if (c.status == 206) {
+      // The body is exactly the slice Content-Range names.
+      const std::string& cr = c.content_range;
+      const size_t first = std::stoul(cr.substr(6, cr.find('-') - 6));
+      EXPECT_EQ(r.body, whole.body.substr(first, r.body.size())) << c.range;
+    }
+  }
+  HttpResponse cached = client().Get(url, {{"If-None-Match", etag}});
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_TRUE(cached.body.empty());
+  HttpResponse head = client().Send("HEAD", url);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("Content-Length"), std::to_string(bytes));
+}
+
+TEST_P(StreamingApiTest, TamperedForeignAndMissingMediaAreRefused) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
+  Json j = Play(track_ids_[0]);
+  const std::string u160 = j["streaming_urls"]["160kbps"];
+  // One character of the signature changed.
+  std::string tampered = u160;
+  size_t sig = tampered.find('/', 3) - 2;
+  tampered[sig] = tampered[sig] == 'A' ? 'B' : 'A';
+  ExpectError(client().Get(tampered + "chunk_0.ogg"), 403, "invalid_signature");
+  // A 160 kbps grant presented for 320 kbps (a free user reaching for premium quality).
+  std::string upgraded = u160;
+  upgraded.replace(upgraded.rfind("/160/"), 5, "/320/");
+  ExpectError(client().Get(upgraded + "chunk_0.ogg"), 403, "invalid_signature");
+  // Another track under the same grant.
+  std::string other = u160;
+  other.replace(other.find(track_ids_[0]), track_ids_[0].size(), track_ids_[1]);
+  ExpectError(client().Get(other + "chunk_0.ogg"), 403, "invalid_signature");
+  // Another user's id spliced into the token.
+  ASSERT_TRUE(Register("someone", "SE").is_object());
+  std::string theirs = u160;
+  size_t dot = theirs.find('.', theirs.find('.', theirs.find('.') + 1) + 1);
+  theirs.insert(dot + 1, "x");
+  ExpectError(client().Get(theirs + "chunk_0.ogg"), 403, "invalid_signature");
+  // Files the manifest doesn't list, and traversal attempts.
+  for (const char* file : {"chunk_99.ogg", "manifest.json", "..%2F..%2Fsonora.db", "%2e%2e",
+                           "chunk_0.ogg%00.txt"}) {
+    HttpResponse r = client().Get(u160 + file);
+    EXPECT_TRUE(r.status == 404 || r.status == 400) << file << " -> " << r.status;
+  }
+}
+
+TEST_P(StreamingApiTest, PlayRejectsBadInputUnknownTracksAndOtherRegions) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium"));
+  ExpectUnauthenticated(client().Post("/api/v1/player/play", {{"track_id", track_ids_[0]}}));
+  ExpectFieldError(client().Post("/api/v1/player/play", Json::object(), Auth()), "track_id");
+  ExpectFieldError(client().Post("/api/v1/player/play", {{"track_id", 7}}, Auth()), "track_id");
+  ExpectFieldError(
+      client().Post("/api/v1/player/play", {{"track_id", track_ids_[0]}, {"quality", "ultra"}},
+                    Auth()),
+      "quality");
+  ExpectFieldError(client().Post("/api/v1/player/play",
+                                 {{"track_id", track_ids_[0]}, {"context", {{"uri", "nope"}}}},
+                                 Auth()),
+                   "context");
+  ExpectFieldError(client().Send("POST", "/api/v1/player/play", "{not json", Auth()), "body");
+  ExpectError(client().Post("/api/v1/player/play", {{"track_id", "track_missing0000000000000"}},
+                            Auth()),
+              404, "not_found");
+  Sql("UPDATE tracks SET available_countries = 'US,CA' WHERE track_id = '" + track_ids_[1] + "'");
+  ExpectError(client().Post("/api/v1/player/play", {{"track_id", track_ids_[1]}}, Auth()), 403,
+              "region_restricted");
+  Sql("UPDATE tracks SET available_countries = 'US,SE' WHERE track_id = '" + track_ids_[1] + "'");
+  EXPECT_EQ(client().Post("/api/v1/player/play", {{"track_id", track_ids_[1]}}, Auth()).status, 200);
+}
+
+TEST_P(StreamingApiTest, PreviewRedirectsToASignedClip) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
+  HttpResponse r = client().Get("/api/v1/tracks/" + track_ids_[0] + "/preview", Auth());
+  ASSERT_EQ(r.status, 302);
+  const std::string location = r.Header("Location");
+  EXPECT_THAT(location, ::testing::EndsWith("/preview/preview.ogg"));
+  HttpResponse clip = client().Get(location);
+  EXPECT_EQ(clip.status, 200);
+  EXPECT_EQ(clip.body.substr(0, 4), "OggS");
+}
+
+TEST_P(StreamingApiTest, HlsPlaysEndToEndInFfmpegThroughItsKeys) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium"));
+  HttpResponse master =
+      client().Get("/api/v1/stream/" + track_ids_[0] + "/master.m3u8", Auth());
+  ASSERT_EQ(master.status, 200);
+  EXPECT_EQ(master.Header("Content-Type"), "application/vnd.apple.mpegurl");
+  EXPECT_EQ(master.Header("Cache-Control"), "private, no-store");
+  EXPECT_EQ(std::count(master.body.begin(), master.body.end(), '\n'), 3 + 2 * 3)
+      << "premium: three variants\n" << master.body;
+  const std::string out = root_->path() + "/hls.wav";
+  const std::string cmd = "ffmpeg -v error -y -headers $'Authorization: Bearer " + token_ +
+                          "\\r\\n' -i http://127.0.0.1:" + std::to_string(server().port()) +
+                          "/api/v1/stream/" + track_ids_[0] + "/master.m3u8 -map 0:a:0 " + out;
+  ASSERT_EQ(std::system(("bash -c \"" + cmd + "\"").c_str()), 0) << cmd;
+  std::string probe = "ffprobe -v error -show_entries format=duration -of csv=p=0 " + out;
+  FILE* p = popen(probe.c_str(), "r");
+  char buf[64] = {0};
+  ASSERT_NE(fgets(buf, sizeof(buf), p), nullptr);
+  pclose(p);
+  EXPECT_NEAR(std::atof(buf), 25.0, 0.1) << "the whole track, decrypted";
+
+  // The key for a future period is never handed out.
+  std::string variant = master.body.substr(master.body.find("/s/"));
+  variant = variant.substr(0, variant.find("index.m3u8"));
+  ExpectError(client().Get(variant + "key-p999999"), 404, "not_found");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StreamingApiTest, ::testing::ValuesIn(AllBackends()), ParamName);
+
+}  // namespace
+}  // namespace sonora::testing
