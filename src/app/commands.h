@@ -14,7 +14,7 @@ namespace sonora::app {
 int RunServe(const Config& config);
 
 struct DemoOptions {
-  int tracks = 44;  // synthesized tracks with real audio, run through ingest
+  int tracks = 40;  // synthesized tracks with real audio, run through ingest
   int jobs = 2;
   bool serve = true;
   bool masters_only = false;  // write the synthesized masters and stop (benchmarks)
@@ -40,5 +40,19 @@ int RunCatalogGenerate(const Config& config, int64_t tracks);
 int RunUserCreate(const Config& config, const UserCreateOptions& options);
 int RunUserSetTier(const Config& config, const std::string& user, const std::string& tier);
 int RunUserList(const Config& config);
+
+// `sonora play TRACK_ID`: the headless player (client/player.h) against a running server.
+struct PlayOptions {
+  std::string track_id;
+  std::string server = "http://127.0.0.1:8080";
+  std::string username, password;
+  std::string quality;     // low, normal, high or NNNkbps; empty: the tier's best
+  double speed = 1;        // playback clock rate (x real time)
+  double max_seconds = 0;  // play only this much audio; 0: the whole track
+  std::string output;      // write the decoded audio here (.wav or .flac); empty: don't
+  bool json = false;       // print the report as JSON
+};
+// Exit codes: 0 played; 2 bad login; 3 forbidden (region, tier); 4 unknown track; 5 network; 1 other.
+int RunPlay(const PlayOptions& options);
 
 }  // namespace sonora::app

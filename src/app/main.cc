@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   bool no_serve = false;
   auto* demo = cli.add_subcommand("demo", "synthesize and ingest a demo catalog, add demo accounts, then serve");
   flags.AddServe(demo);
-  demo->add_option("--tracks", demo_options.tracks, "synthesized tracks (default 44)")
+  demo->add_option("--tracks", demo_options.tracks, "synthesized tracks (default 40)")
       ->check(CLI::Range(1, 1000));
   demo->add_option("--jobs", demo_options.jobs, "parallel ingest workers (default 2)")
       ->check(CLI::Range(1, 64));
@@ -128,6 +128,22 @@ int main(int argc, char** argv) {
   auto* list = user->add_subcommand("list", "list accounts");
   flags.AddStorage(list);
   list->callback([&] { rc = sonora::app::RunUserList(flags.Resolve()); });
+
+  sonora::app::PlayOptions play_options;
+  auto* play = cli.add_subcommand("play", "play a track with the headless ABR client and report");
+  play->add_option("track_id", play_options.track_id, "track id")->required();
+  play->add_option("--server", play_options.server, "server URL (default http://127.0.0.1:8080)");
+  play->add_option("--username", play_options.username)->required();
+  play->add_option("--password", play_options.password)->required();
+  play->add_option("--quality", play_options.quality, "low, normal, high or NNNkbps (a cap)");
+  play->add_option("--speed", play_options.speed, "playback clock speed (default 1)")
+      ->check(CLI::Range(0.01, 1000.0));
+  play->add_option("--max-seconds", play_options.max_seconds,
+                   "play only the chunks covering this much audio (default: all)")
+      ->check(CLI::Range(0.0, 86400.0));
+  play->add_option("--output", play_options.output, "write the decoded audio (.wav or .flac)");
+  play->add_flag("--json", play_options.json, "print the report as JSON");
+  play->callback([&] { rc = sonora::app::RunPlay(play_options); });
 
   CLI11_PARSE(cli, argc, argv);
   return rc;

@@ -8,6 +8,7 @@
 #include "auth/crypto.h"
 #include "catalog/catalog_routes.h"
 #include "core/log.h"
+#include "events/events_routes.h"
 #include "http/ops_routes.h"
 #include "library/playlist_routes.h"
 #include "streaming/streaming_routes.h"
@@ -47,6 +48,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->playlist_repo_ = std::make_unique<library::PlaylistRepository>(*app->db_);
   app->playlists_ = std::make_unique<library::PlaylistService>(*app->db_, *app->playlist_repo_,
                                                                *app->catalog_, app->clock_);
+  app->events_repo_ = std::make_unique<events::EventsRepository>(*app->db_);
+  app->events_ = std::make_unique<events::EventsService>(*app->events_repo_, app->clock_);
   app->media_repo_ = std::make_unique<media::MediaRepository>(*app->db_);
   SONORA_ASSIGN_OR_RETURN(app->media_store_, media::MediaStore::Open(config.data_dir + "/media"));
   app->ingester_ = std::make_unique<media::Ingester>(*app->db_, *app->catalog_repo_,
@@ -92,6 +95,7 @@ http::Router& App::BuildRouter() {
   auth::AddAuthRoutes(*router_, *auth_, limiter_);
   catalog::AddCatalogRoutes(*router_, *catalog_);
   library::AddPlaylistRoutes(*router_, *playlists_);
+  events::AddEventsRoutes(*router_, *events_);
   streaming::AddStreamingRoutes(*router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_,
                                            clock_});
 

@@ -13,6 +13,8 @@
 #include "core/clock.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
+#include "events/events_repository.h"
+#include "events/events_service.h"
 #include "http/router.h"
 #include "library/playlist_repository.h"
 #include "library/playlist_service.h"
@@ -59,6 +61,8 @@ class App {
   std::unique_ptr<catalog::CatalogService> catalog_;
   std::unique_ptr<library::PlaylistRepository> playlist_repo_;
   std::unique_ptr<library::PlaylistService> playlists_;
+  std::unique_ptr<events::EventsRepository> events_repo_;
+  std::unique_ptr<events::EventsService> events_;
   std::unique_ptr<media::MediaRepository> media_repo_;
   std::optional<media::MediaStore> media_store_;
   std::unique_ptr<media::Ingester> ingester_;

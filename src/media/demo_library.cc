@@ -73,10 +73,10 @@ Result<std::vector<DemoTrackSpec>> WriteDemoLibrary(const std::string& dir,
     t.bpm = std::round(a.bpm_low + (a.bpm_high - a.bpm_low) * std::uniform_real_distribution<>(0, 1)(rng));
     t.key = static_cast<int>(rng() % 12);
     t.major = (rng() % 4 != 0) == a.mostly_major;
-    // Mostly 30-45 s, one 60-90 s track per album: the whole demo (synthesis and the full
+    // Mostly 30-40 s, one 60-75 s track per album: the whole demo (synthesis and the full
     // rendition set) stays under two minutes on two cores.
-    t.seconds = number == 3 ? 60 + static_cast<double>(rng() % 31)
-                            : 30 + static_cast<double>(rng() % 16);
+    t.seconds = number == 3 ? 60 + static_cast<double>(rng() % 16)
+                            : 30 + static_cast<double>(rng() % 11);
     t.title = std::string(kWords[rng() % kWords.size()]) + " in " + kKeyNames[static_cast<size_t>(t.key)] +
               (t.major ? "" : " Minor");
     const fs::path folder = fs::path(dir) / a.name / a.album;

@@ -244,3 +244,21 @@ TEST_P(ApiTest, ServerLayerRefusalsCarryTheStandardHeaders) {
 
 }  // namespace
 }  // namespace sonora::testing
+
+namespace sonora::testing {
+namespace {
+
+// A client that starts a request and never finishes it (slowloris) is cut off at the read
+// deadline, and the server keeps serving everyone else meanwhile.
+TEST_P(ApiTest, SlowClientsAreDisconnectedAtTheReadDeadline) {
+  ASSERT_NO_FATAL_FAILURE(StartServer({{"SONORA_READ_TIMEOUT_SECONDS", "1"}}));
+  HttpClient slow(server().port());
+  ASSERT_TRUE(slow.SendRaw("GET /healthz HTTP/1.1\r\nHost: sonora\r\nX-Dribble: a"));
+  HttpClient other(server().port());
+  EXPECT_EQ(other.Get("/healthz").status, 200) << "others are served while one client stalls";
+  EXPECT_TRUE(slow.WaitForClose(std::chrono::seconds(4)))
+      << "an unfinished request must not hold its connection past the deadline";
+}
+
+}  // namespace
+}  // namespace sonora::testing

@@ -63,6 +63,19 @@ class StreamingApiTest : public ApiTest {
   }
 
   HeaderList Auth() const { return {{"Authorization", "Bearer " + token_}}; }
+
+  int64_t CountEvents() {
+    std::unique_ptr<store::Database> sqlite;
+    store::Database* db = tdb_ ? &tdb_->db() : nullptr;
+    if (!db) {
+      auto opened = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
+      if (!opened.ok()) return -1;
+      sqlite = std::move(opened).value();
+      db = sqlite.get();
+    }
+    auto r = db->Query("SELECT COUNT(*) FROM play_events");
+    return r.ok() ? r->rows[0].GetInt(0) : -1;
+  }
   Json Play(const std::string& track_id, const std::string& quality = "") {
     Json body = {{"track_id", track_id}};
     if (!quality.empty()) body["quality"] = quality;
@@ -258,6 +271,63 @@ TEST_P(StreamingApiTest, HlsPlaysEndToEndInFfmpegThroughItsKeys) {
   std::string variant = master.body.substr(master.body.find("/s/"));
   variant = variant.substr(0, variant.find("index.m3u8"));
   ExpectError(client().Get(variant + "key-p999999"), 404, "not_found");
+}
+
+TEST_P(StreamingApiTest, PlayerStateAndEventsAreValidatedAndStoredOnce) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
+  Json play = Play(track_ids_[0]);
+  const std::string session = play["playback_session_id"];
+  // State (seed: 200 {"updated": true}).
+  Json state = {{"session_id", session}, {"position_ms", 45000}, {"is_playing", true},
+                {"volume", 80}, {"timestamp", "2025-11-12T12:00:45Z"}};
+  HttpResponse ok = client().Put("/api/v1/player/state", state, Auth());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json(), (Json{{"updated", true}}));
+  struct BadState {
+    const char* field;
+    Json value;
+  } bad_states[] = {{"position_ms", -1}, {"is_playing", nullptr}, {"volume", 200},
+                    {"timestamp", "yesterday"}, {"session_id", "bad id!"}};
+  for (const auto& b : bad_states) {
+    Json body = state;
+    if (b.value.is_null()) body.erase(b.field);
+    else body[b.field] = b.value;
+    ExpectFieldError(client().Put("/api/v1/player/state", body, Auth()), b.field);
+  }
+  Json unknown = state;
+  unknown["session_id"] = "play_doesnotexist000000000";
+  ExpectError(client().Put("/api/v1/player/state", unknown, Auth()), 404, "not_found");
+
+  // Events (seed: 202 {"tracked": true}); a retried event_id counts once.
+  Json event = {{"session_id", session}, {"track_id", track_ids_[0]},
+                {"event_type", "track_completed"}, {"position_ms", 25000},
+                {"duration_played_ms", 25000}, {"quality", "normal"},
+                {"timestamp", "2025-11-12T12:03:30Z"}, {"event_id", "evt-1"}};
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    HttpResponse r = client().Post("/api/v1/player/events", event, Auth());
+    ASSERT_EQ(r.status, 202) << r.body;
+    EXPECT_EQ(r.json(), (Json{{"tracked", true}}));
+  }
+  EXPECT_EQ(CountEvents(), 1) << "the retry is acknowledged but stored once";
+  struct BadEvent {
+    const char* field;
+    Json value;
+  } bad_events[] = {{"event_type", "track_liked"}, {"track_id", track_ids_[1]},
+                    {"position_ms", -5}, {"duration_played_ms", "long"},
+                    {"quality", "ultra"}, {"event_id", "has space"}, {"timestamp", 12}};
+  for (const auto& b : bad_events) {
+    Json body = event;
+    body[b.field] = b.value;
+    ExpectFieldError(client().Post("/api/v1/player/events", body, Auth()), b.field);
+  }
+  // Another user's session is invisible to this one.
+  ASSERT_TRUE(Register("other", "SE").is_object());
+  token_ = Login("other")["access_token"];
+  Json theirs = event;
+  theirs["event_id"] = "evt-2";
+  ExpectError(client().Post("/api/v1/player/events", theirs, Auth()), 404, "not_found");
+  ExpectError(client().Put("/api/v1/player/state", state, Auth()), 404, "not_found");
+  EXPECT_EQ(CountEvents(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StreamingApiTest, ::testing::ValuesIn(AllBackends()), ParamName);
