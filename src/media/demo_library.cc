@@ -1,6 +1,9 @@
 #include "media/demo_library.h"
 
 #include <array>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -56,6 +59,33 @@ std::string DemoLrc(const std::string& title, double seconds) {
   return out;
 }
 
+// Renders one master with its tags (and every other one a .lrc), unless it exists.
+Status WriteMaster(const DemoTrackSpec& t, size_t i, size_t per_artist, uint64_t seed) {
+  std::error_code ec;
+  fs::create_directories(fs::path(t.path).parent_path(), ec);
+  if (ec) return Status::Unavailable("cannot create " + fs::path(t.path).parent_path().string());
+  if (fs::exists(t.path, ec)) return Status();
+  const DemoArtist& artist = kArtists[i / per_artist % kArtists.size()];
+  synth::SongSpec song{.bpm = t.bpm, .key = t.key, .major = t.major, .seconds = t.seconds,
+                       .beats_per_bar = 4, .energy = artist.energy, .seed = seed + i};
+  PcmBuffer pcm = synth::Song(song);
+  const std::string tmp = t.path + ".part.flac";
+  SONORA_RETURN_IF_ERROR(WriteAudioFile(pcm, tmp));
+  TrackTags tags;
+  tags.title = t.title;
+  tags.artists = {t.artist};
+  tags.album = t.album;
+  tags.album_artist = t.artist;
+  tags.track_number = static_cast<int>(i % per_artist) + 1;
+  tags.date = std::to_string(2015 + static_cast<int>(i / per_artist)) + "-06-01";
+  tags.genres = {artist.genre};
+  SONORA_RETURN_IF_ERROR(WriteTags(tmp, tags));
+  fs::rename(tmp, t.path, ec);
+  if (ec) return Status::Unavailable("cannot write " + t.path);
+  if (i % 2 == 0) std::ofstream(fs::path(t.path).replace_extension(".lrc")) << DemoLrc(t.title, t.seconds);
+  return Status();
+}
+
 }  // namespace
 
 Result<std::vector<DemoTrackSpec>> WriteDemoLibrary(const std::string& dir,
@@ -83,36 +113,25 @@ Result<std::vector<DemoTrackSpec>> WriteDemoLibrary(const std::string& dir,
     t.path = (folder / (TwoDigits(number) + " " + t.title + ".flac")).string();
     specs.push_back(t);
   }
-  int done = 0;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const DemoTrackSpec& t = specs[i];
-    std::error_code ec;
-    fs::create_directories(fs::path(t.path).parent_path(), ec);
-    if (ec) return Status::Unavailable("cannot create " + fs::path(t.path).parent_path().string());
-    if (!fs::exists(t.path, ec)) {
-      synth::SongSpec song{.bpm = t.bpm, .key = t.key, .major = t.major, .seconds = t.seconds,
-                           .beats_per_bar = 4, .energy = kArtists[i / static_cast<size_t>(per_artist) % kArtists.size()].energy,
-                           .seed = options.seed + i};
-      PcmBuffer pcm = synth::Song(song);
-      const std::string tmp = t.path + ".part.flac";
-      SONORA_RETURN_IF_ERROR(WriteAudioFile(pcm, tmp));
-      TrackTags tags;
-      tags.title = t.title;
-      tags.artists = {t.artist};
-      tags.album = t.album;
-      tags.album_artist = t.artist;
-      tags.track_number = static_cast<int>(i % static_cast<size_t>(per_artist)) + 1;
-      tags.date = std::to_string(2015 + static_cast<int>(i / static_cast<size_t>(per_artist))) + "-06-01";
-      tags.genres = {kArtists[i / static_cast<size_t>(per_artist) % kArtists.size()].genre};
-      SONORA_RETURN_IF_ERROR(WriteTags(tmp, tags));
-      fs::rename(tmp, t.path, ec);
-      if (ec) return Status::Unavailable("cannot write " + t.path);
-      if (i % 2 == 0) {
-        std::ofstream(fs::path(t.path).replace_extension(".lrc")) << DemoLrc(t.title, t.seconds);
-      }
+  // Masters are independent: render them on every core.
+  std::atomic<size_t> next{0};
+  std::atomic<int> done{0};
+  std::mutex mu;
+  Status first_error;
+  auto worker = [&] {
+    for (size_t i = next++; i < specs.size(); i = next++) {
+      Status s = WriteMaster(specs[i], i, static_cast<size_t>(per_artist), options.seed);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!s.ok() && first_error.ok()) first_error = s;
+      if (options.progress) options.progress(++done, static_cast<int>(specs.size()));
     }
-    if (options.progress) options.progress(++done, static_cast<int>(specs.size()));
-  }
+  };
+  std::vector<std::thread> threads;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned t = 1; t < cores; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  SONORA_RETURN_IF_ERROR(first_error);
   return specs;
 }
 
