@@ -12,17 +12,6 @@ using http::Response;
 
 namespace {
 
-// The market to judge playability in: ?market=XX, "from_token", or the caller's country.
-Result<std::string> Market(const Request& req) {
-  auto m = req.QueryParam("market");
-  if (!m || *m == "from_token") return req.user().country;
-  std::string upper = ToUpper(*m);
-  if (!IsCountryCode(upper)) {
-    return Status::InvalidArgument("market", "'market' must be an ISO 3166-1 alpha-2 code");
-  }
-  return upper;
-}
-
 Result<std::vector<AlbumType>> IncludeGroups(const Request& req) {
   std::vector<AlbumType> types;
   auto groups = req.QueryParam("include_groups");
@@ -44,7 +33,7 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
   router.Add(Method::kGet, "/api/v1/tracks/{id}", "tracks:get", {},
              [&service](Request& req) -> Result<Response> {
                SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(Track t, service.GetTrack(std::string(req.PathParam("id"))));
                return Response::Json(200, TrackJson(t, market));
              });
@@ -52,7 +41,7 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
   router.Add(Method::kGet, "/api/v1/tracks", "tracks:batch", {},
              [&service](Request& req) -> Result<Response> {
                SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"ids", "market"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                auto ids = req.QueryParam("ids");
                if (!ids) return Status::InvalidArgument("ids", "'ids' is required");
                SONORA_ASSIGN_OR_RETURN(auto tracks, service.GetTracks(Split(*ids, ',', true)));
@@ -64,7 +53,7 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
   router.Add(Method::kGet, "/api/v1/albums/{id}", "albums:get", {},
              [&service](Request& req) -> Result<Response> {
                SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                const std::string id(req.PathParam("id"));
                SONORA_ASSIGN_OR_RETURN(Album album, service.GetAlbum(id));
                SONORA_ASSIGN_OR_RETURN(auto tracks,
@@ -80,7 +69,7 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
   router.Add(Method::kGet, "/api/v1/albums/{id}/tracks", "albums:tracks", {},
              [&service](Request& req) -> Result<Response> {
                SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market", "limit", "offset"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                const std::string id(req.PathParam("id"));
                SONORA_ASSIGN_OR_RETURN(auto tracks,
@@ -102,7 +91,7 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
              [&service](Request& req) -> Result<Response> {
                SONORA_RETURN_IF_ERROR(http::RequireKnownParams(
                    req, {"include_groups", "market", "limit", "offset"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                SONORA_ASSIGN_OR_RETURN(auto types, IncludeGroups(req));
                const std::string id(req.PathParam("id"));

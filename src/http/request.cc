@@ -1,5 +1,6 @@
 #include "http/request.h"
 
+#include "core/country.h"
 #include "core/strings.h"
 
 namespace sonora::http {
@@ -89,6 +90,16 @@ Result<Page> ParsePage(const Request& req, int64_t max_limit) {
   if (limit) page.limit = *limit;
   if (offset) page.offset = *offset;
   return page;
+}
+
+Result<std::string> ParseMarket(const Request& req) {
+  auto m = req.QueryParam("market");
+  if (!m || *m == "from_token") return req.user().country;
+  std::string upper = ToUpper(*m);
+  if (!IsCountryCode(upper)) {
+    return Status::InvalidArgument("market", "'market' must be an ISO 3166-1 alpha-2 code");
+  }
+  return upper;
 }
 
 Status RequireKnownParams(const Request& req, std::initializer_list<std::string_view> allowed) {

@@ -65,6 +65,11 @@ Result<Page> ParsePage(const Request& req, int64_t max_limit = kMaxPageLimit);
 Result<std::optional<int64_t>> QueryInt(const Request& req, std::string_view name, int64_t min,
                                         int64_t max);
 
+// The market (ISO 3166-1 alpha-2, upper-cased) a catalog read is judged in: `?market=XX`,
+// `?market=from_token`, or by default the caller's country. kInvalidArgument ("market") for a
+// code that isn't a country. Requires an authenticated request.
+Result<std::string> ParseMarket(const Request& req);
+
 // Rejects any query parameter not in `allowed` (SECURITY.md: never auto-filter by unknown
 // parameters). kInvalidArgument naming the first unknown one.
 Status RequireKnownParams(const Request& req, std::initializer_list<std::string_view> allowed);

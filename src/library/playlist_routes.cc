@@ -33,16 +33,6 @@ namespace {
 //   GET    /api/v1/me/playlists                                me:playlists
 //   GET    /api/v1/users/{user_id}/playlists                   users:playlists
 
-Result<std::string> Market(const Request& req) {
-  auto m = req.QueryParam("market");
-  if (!m || *m == "from_token") return req.user().country;
-  std::string upper = ToUpper(*m);
-  if (!IsCountryCode(upper)) {
-    return Status::InvalidArgument("market", "'market' must be an ISO 3166-1 alpha-2 code");
-  }
-  return upper;
-}
-
 // Bodies are an explicit allowlist (SECURITY.md §1, mass assignment): owner, snapshot_id and
 // the like are never read from a body, and an unknown member is a 400 naming it.
 Result<Json> ParseBody(const Request& req, std::initializer_list<std::string_view> allowed) {
@@ -99,7 +89,7 @@ Result<http::Page> PlaylistTracksPage(const Request& req) {
 
 Result<Response> GetPlaylist(PlaylistService& service, Request& req) {
   SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset", "market"}));
-  SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+  SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
   SONORA_ASSIGN_OR_RETURN(http::Page page, PlaylistTracksPage(req));
   const std::string id = Id(req);
   SONORA_ASSIGN_OR_RETURN(Playlist p, service.Get(req.user().user_id, id));
@@ -170,7 +160,7 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
   router.Add(Method::kGet, "/api/v1/playlists/{id}/tracks", "playlists:tracks", {},
              [&service](Request& req) -> Result<Response> {
                SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset", "market"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, Market(req));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, PlaylistTracksPage(req));
                const std::string id = Id(req);
                SONORA_ASSIGN_OR_RETURN(
