@@ -77,7 +77,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->sessions_ = std::make_unique<streaming::SessionRepository>(*app->db_);
   app->play_ = std::make_unique<streaming::PlayService>(*app->sessions_, *app->catalog_repo_,
                                                         *app->media_files_, *app->signer_,
-                                                        app->clock_);
+                                                        *app->hls_keys_, app->clock_);
   return app;
 }
 
@@ -97,7 +97,7 @@ http::Router& App::BuildRouter() {
   library::AddPlaylistRoutes(*router_, *playlists_);
   events::AddEventsRoutes(*router_, *events_);
   streaming::AddStreamingRoutes(*router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_,
-                                           clock_});
+                                           *sessions_, clock_});
 
   metrics_.AddGauge("sonora_db_connections_in_use", "Database connections lent out now.",
                     [this] { return static_cast<double>(db_->Stats().connections_in_use); });

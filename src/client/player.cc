@@ -10,7 +10,9 @@
 
 #include "client/abr.h"
 #include "core/json.h"
+#include "core/strings.h"
 #include "media/codec.h"
+#include "streaming/url_signer.h"
 
 namespace sonora::client {
 
@@ -74,6 +76,7 @@ struct Offer {
 // What POST /player/play answered, reduced to what the player uses.
 struct TrackPlan {
   std::string track_id, session_id, next_track_id;
+  std::string encryption_key;  // raw 16 bytes when chunks arrive sealed (paid tiers)
   int sample_rate = 0;
   int cap_kbps = 0;
   std::vector<Offer> offers;  // chunked (Ogg "NNNkbps") qualities only
@@ -94,6 +97,11 @@ Result<TrackPlan> ParsePlan(const std::string& body) {
     return bad("missing playback_session_id, track, streaming_urls or media");
   }
   p.session_id = j["playback_session_id"].get<std::string>();
+  if (j["encryption_key"].is_string()) {
+    auto key = Base64UrlDecode(j["encryption_key"].get<std::string>());
+    if (!key || key->size() != 16) return bad("encryption_key is not a 16-byte base64url key");
+    p.encryption_key = std::move(*key);
+  }
   if (j["track"]["track_id"].is_string()) p.track_id = j["track"]["track_id"].get<std::string>();
   p.sample_rate = j["media"]["sample_rate"].get<int>();
   if (p.sample_rate <= 0) return bad("bad sample_rate");
@@ -274,6 +282,11 @@ class Session {
     const double sample_kbps = static_cast<double>(r.body.size()) * 8.0 * 1000.0 / took;
     throughput_kbps_ = UpdateThroughput(throughput_kbps_, sample_kbps);
 
+    if (!plan.encryption_key.empty()) {
+      // Paid tiers: AES-128-CTR with the session key, counter block = the chunk's index.
+      SONORA_ASSIGN_OR_RETURN(r.body, streaming::Aes128Ctr(plan.encryption_key,
+                                                           static_cast<uint64_t>(index), r.body));
+    }
     // Decode: proves the bytes are real audio.
     const std::string path = options_.temp_dir + "/chunk.ogg";
     {

@@ -117,9 +117,13 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   r.track = std::move(track);
 
   // The session is recorded so playback events can refer to it (the events issue).
+  // Paid tiers get their chunks sealed with a per-session key (the seed's encryption_key);
+  // free-tier delivery is clear, as the issue allows.
+  const bool encrypted = tier != auth::Tier::kFree;
+  if (encrypted) r.encryption_key = keys_.SessionKey(r.playback_session_id);
   SONORA_RETURN_IF_ERROR(sessions_.Insert({r.playback_session_id, user.user_id,
                                             r.track.track_id, request.device_id, r.quality,
-                                            clock_.NowMillis()}));
+                                            clock_.NowMillis(), encrypted}));
   return r;
 }
 

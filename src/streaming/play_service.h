@@ -39,6 +39,7 @@ struct PlayResult {
   catalog::Track track;
   std::vector<StreamOption> streams;  // only what the tier allows, lowest first
   std::string quality;                // the starting quality: requested, capped by the tier
+  std::string encryption_key;         // 16 raw bytes for paid tiers' Ogg chunks; empty: clear
   std::string preview_url;
   std::string hls_url;                // the master playlist
   media::Manifest manifest;           // chunk sizes and frames, for the client's ABR
@@ -55,8 +56,13 @@ std::vector<std::string> AllowedHlsRenditions(auth::Tier tier);
 class PlayService {
  public:
   PlayService(SessionRepository& sessions, catalog::CatalogRepository& catalog,
-              MediaFiles& files, const UrlSigner& signer, const Clock& clock)
-      : sessions_(sessions), catalog_(catalog), files_(files), signer_(signer), clock_(clock) {}
+              MediaFiles& files, const UrlSigner& signer, const HlsKeys& keys, const Clock& clock)
+      : sessions_(sessions),
+        catalog_(catalog),
+        files_(files),
+        signer_(signer),
+        keys_(keys),
+        clock_(clock) {}
 
   // Errors: kInvalidArgument (track_id, quality, context); kNotFound for an unknown track or
   // one without ready media; kPermissionDenied "region_restricted" when the track is not
@@ -78,6 +84,7 @@ class PlayService {
   catalog::CatalogRepository& catalog_;
   MediaFiles& files_;
   const UrlSigner& signer_;
+  const HlsKeys& keys_;
   const Clock& clock_;
 };
 

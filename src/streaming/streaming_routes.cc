@@ -129,8 +129,10 @@ Json PlayJson(const PlayResult& r, const std::string& market) {
           {"track", std::move(track)},
           {"streaming_urls", std::move(urls)},
           {"quality", r.quality},
-          // Chunks are delivered in the clear for now; see docs/decisions/0009-streaming.md.
-          {"encryption_key", nullptr},
+          // Paid tiers: AES-128-CTR per chunk, counter block = chunk index (docs/formats).
+          {"encryption_key", r.encryption_key.empty() ? Json(nullptr)
+                                                       : Json(Base64UrlEncode(r.encryption_key))},
+          {"encryption", r.encryption_key.empty() ? "none" : "aes-128-ctr"},
           {"hls_url", r.hls_url},
           {"media", {{"sample_rate", r.manifest.sample_rate},
                      {"frames", r.manifest.frames},
@@ -196,8 +198,25 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                                 d.signer.Verify(req.PathParam("token"), track_id, rendition));
         if (!rendition.starts_with("hls_")) {
           SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
-          return ServeBytes(req, f.etag, f.mtime_s, ContentTypeFor(file), kImmutable, f.size,
-                            nullptr, &f.path);
+          bool sealed = false;
+          if (!grant.device_id.empty() && rendition != "preview") {
+            SONORA_ASSIGN_OR_RETURN(sealed, d.sessions.IsEncrypted(grant.device_id, grant.user_id));
+          }
+          if (!sealed) {
+            return ServeBytes(req, f.etag, f.mtime_s, ContentTypeFor(file), kImmutable, f.size,
+                              nullptr, &f.path);
+          }
+          // A paid session's chunk: sealed with its session key. The URL names one session,
+          // so the sealed bytes never change for it, but only that user may cache them.
+          SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f.path, f.size));
+          SONORA_ASSIGN_OR_RETURN(
+              std::string data,
+              Aes128Ctr(d.hls_keys.SessionKey(grant.device_id),
+                        static_cast<uint64_t>(std::max(0, f.chunk_index)), clear));
+          const std::string etag = f.etag.substr(0, f.etag.size() - 1) + "-e\"";
+          return ServeBytes(req, etag, f.mtime_s, "application/octet-stream",
+                            "private, max-age=31536000, immutable",
+                            static_cast<int64_t>(data.size()), &data, nullptr);
         }
         SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(track_id));
         const media::Rendition* r = manifest.first.Find(rendition);

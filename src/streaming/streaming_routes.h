@@ -7,6 +7,7 @@
 #include "http/router.h"
 #include "streaming/media_files.h"
 #include "streaming/play_service.h"
+#include "streaming/session_repository.h"
 #include "streaming/url_signer.h"
 
 namespace sonora::streaming {
@@ -17,6 +18,7 @@ struct StreamingDeps {
   const UrlSigner& signer;
   const HlsKeys& hls_keys;
   auth::UserRepository& users;
+  SessionRepository& sessions;
   const Clock& clock;
 };
 

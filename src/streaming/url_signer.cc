@@ -197,4 +197,9 @@ std::string HlsKeys::Key(std::string_view track_id, std::string_view rendition,
                               LengthPrefixed({track_id, rendition, period_text}), kHlsKeyBytes);
 }
 
+std::string HlsKeys::SessionKey(std::string_view session_id) const {
+  return internal::HkdfSha256(master_, "sonora-session-v1", LengthPrefixed({session_id}),
+                              kHlsKeyBytes);
+}
+
 }  // namespace sonora::streaming

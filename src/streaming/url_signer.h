@@ -69,6 +69,9 @@ class HlsKeys {
   int64_t CurrentPeriod() const;
   // The 16-byte key for a period. Deterministic.
   std::string Key(std::string_view track_id, std::string_view rendition, int64_t period) const;
+  // The 16-byte AES-128-CTR key of one playback session (premium Ogg chunks), from the same
+  // master under a different salt, so no session key collides with an HLS key. Deterministic.
+  std::string SessionKey(std::string_view session_id) const;
 
  private:
   std::string master_;

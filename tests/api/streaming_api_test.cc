@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "api/api_fixture.h"
+#include "core/strings.h"
 #include "store/database.h"
+#include "streaming/url_signer.h"
 
 namespace sonora::testing {
 namespace {
@@ -92,7 +94,7 @@ TEST_P(StreamingApiTest, FreeTierGetsOnlyFreeQualitiesAndHighIsCapped) {
   ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
   Json j = Play(track_ids_[0], "high");
   EXPECT_EQ(Keys(j), (std::set<std::string>{"playback_session_id", "track", "streaming_urls",
-                                            "quality", "encryption_key", "hls_url", "media",
+                                            "quality", "encryption_key", "encryption", "hls_url", "media",
                                             "next_tracks", "timestamp", "expires_at"}));
   EXPECT_EQ(Keys(j["streaming_urls"]), (std::set<std::string>{"96kbps", "160kbps"}));
   EXPECT_EQ(j["quality"], "160kbps") << "a request above the tier is capped silently";
@@ -124,10 +126,11 @@ TEST_P(StreamingApiTest, EachTierGetsItsQualities) {
 }
 
 TEST_P(StreamingApiTest, ChunksAreServedWithRangesValidatorsAndImmutableCaching) {
-  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium"));
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));  // free: clear chunks, sent with sendfile
   Json j = Play(track_ids_[0]);
-  const std::string url = j["streaming_urls"]["320kbps"].get<std::string>() + "chunk_0.ogg";
-  const int64_t bytes = j["media"]["renditions"]["320kbps"]["files"][0]["bytes"];
+  EXPECT_TRUE(j["encryption_key"].is_null());
+  const std::string url = j["streaming_urls"]["160kbps"].get<std::string>() + "chunk_0.ogg";
+  const int64_t bytes = j["media"]["renditions"]["160kbps"]["files"][0]["bytes"];
   HttpResponse whole = client().Get(url);
   ASSERT_EQ(whole.status, 200);
   EXPECT_EQ(static_cast<int64_t>(whole.body.size()), bytes);
@@ -178,6 +181,39 @@ TEST_P(StreamingApiTest, ChunksAreServedWithRangesValidatorsAndImmutableCaching)
   HttpResponse head = client().Send("HEAD", url);
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.Header("Content-Length"), std::to_string(bytes));
+}
+
+TEST_P(StreamingApiTest, PaidTiersGetChunksSealedWithTheirSessionKey) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
+  Json free_play = Play(track_ids_[0]);
+  HttpResponse clear =
+      client().Get(free_play["streaming_urls"]["160kbps"].get<std::string>() + "chunk_1.ogg");
+  ASSERT_EQ(clear.status, 200);
+  ASSERT_EQ(clear.body.substr(0, 4), "OggS");
+
+  ASSERT_TRUE(Register("payer", "SE").is_object());
+  std::vector<std::string> args = {"user", "set-tier", "payer", "--tier", "premium"};
+  for (const auto& a : StorageArgs()) args.push_back(a);
+  ASSERT_EQ(RunSonora(args).exit_code, 0);
+  token_ = Login("payer")["access_token"];
+  Json paid = Play(track_ids_[0]);
+  ASSERT_TRUE(paid["encryption_key"].is_string());
+  EXPECT_EQ(paid["encryption"], "aes-128-ctr");
+  auto key = Base64UrlDecode(paid["encryption_key"].get<std::string>());
+  ASSERT_TRUE(key && key->size() == 16);
+  HttpResponse sealed =
+      client().Get(paid["streaming_urls"]["160kbps"].get<std::string>() + "chunk_1.ogg");
+  ASSERT_EQ(sealed.status, 200);
+  EXPECT_NE(sealed.body.substr(0, 4), "OggS") << "sealed bytes are not plain Ogg";
+  EXPECT_EQ(sealed.Header("Cache-Control"), "private, max-age=31536000, immutable");
+  auto opened = streaming::Aes128Ctr(*key, 1, sealed.body);  // counter block = chunk index
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(*opened, clear.body) << "decrypts to exactly the clear chunk";
+  // Another session's key does not open it.
+  Json other = Play(track_ids_[0]);
+  auto other_key = Base64UrlDecode(other["encryption_key"].get<std::string>());
+  EXPECT_NE(*other_key, *key);
+  EXPECT_NE(*streaming::Aes128Ctr(*other_key, 1, sealed.body), clear.body);
 }
 
 TEST_P(StreamingApiTest, TamperedForeignAndMissingMediaAreRefused) {
