@@ -81,6 +81,16 @@ Result<std::optional<TrackMediaRow>> MediaRepository::FindByTrackId(const std::s
   return std::optional<TrackMediaRow>(FromRow(res.rows[0]));
 }
 
+Result<std::optional<std::pair<std::string, int>>> MediaRepository::FindStateAndVersion(
+    const std::string& track_id) {
+  SONORA_ASSIGN_OR_RETURN(
+      auto res, db_.Query("SELECT media_state, media_version FROM track_media WHERE track_id = ?",
+                          {track_id}));
+  if (res.rows.empty()) return std::optional<std::pair<std::string, int>>();
+  return std::optional<std::pair<std::string, int>>(
+      std::make_pair(res.rows[0].GetString(0), static_cast<int>(res.rows[0].GetInt(1))));
+}
+
 Status MediaRepository::Upsert(store::Session& s, const TrackMediaRow& m) {
   return s
       .Query("INSERT INTO track_media (" + std::string(kColumns) +

@@ -39,6 +39,9 @@ class MediaRepository {
   // A track whose decoded audio has this hash (any path), if any.
   Result<std::optional<TrackMediaRow>> FindByAudioHash(const std::string& audio_hash);
   Result<std::optional<TrackMediaRow>> FindByTrackId(const std::string& track_id);
+  // Just the state and version (the hot path of media serving), if the track has media.
+  Result<std::optional<std::pair<std::string, int>>> FindStateAndVersion(
+      const std::string& track_id);
 
   Status Upsert(store::Session& s, const TrackMediaRow& row);
   Status SetState(const std::string& track_id, const std::string& state);

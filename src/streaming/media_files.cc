@@ -10,20 +10,32 @@
 
 namespace sonora::streaming {
 
-Result<std::pair<media::Manifest, int>> MediaFiles::Manifest(const std::string& track_id) {
+Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
+  SONORA_ASSIGN_OR_RETURN(auto state, repo_.FindStateAndVersion(track_id));
+  if (!state || state->first != "ready") return Status::NotFound("track has no playable media");
+  const int version = state->second;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(track_id);
+    if (it != cache_.end() && it->second.version == version) return it->second;
+  }
   SONORA_ASSIGN_OR_RETURN(auto row, repo_.FindByTrackId(track_id));
   if (!row || row->media_state != "ready") return Status::NotFound("track has no playable media");
   SONORA_ASSIGN_OR_RETURN(Json j, ParseJson(row->manifest));
   SONORA_ASSIGN_OR_RETURN(media::Manifest m, media::ManifestFromJson(j));
-  return std::make_pair(std::move(m), row->media_version);
+  ManifestRef ref{std::make_shared<const media::Manifest>(std::move(m)), row->media_version};
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cache_.size() >= kMaxCachedManifests) cache_.clear();  // bounded; refills on demand
+  cache_[track_id] = ref;
+  return ref;
 }
 
 Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std::string& rendition,
                                          const std::string& file_name) {
-  SONORA_ASSIGN_OR_RETURN(auto manifest_and_version, Manifest(track_id));
-  const auto& [manifest, version] = manifest_and_version;
-  const media::Rendition* r = manifest.Find(rendition);
+  SONORA_ASSIGN_OR_RETURN(ManifestRef ref, Manifest(track_id));
+  const int version = ref.version;
+  const media::Rendition* r = ref.manifest->Find(rendition);
   if (!r) return Status::NotFound("no such rendition");
   ResolvedFile out;
   bool listed = file_name == "init.mp4" && r->container == "fmp4";

@@ -4,14 +4,24 @@
 // §1: path traversal). A request never contributes a path component the catalog didn't issue.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "core/result.h"
+#include "core/thread_annotations.h"
 #include "media/manifest.h"
 #include "media/media_repository.h"
 #include "media/media_store.h"
 
 namespace sonora::streaming {
+
+// A parsed manifest shared by every request for the same track version.
+struct ManifestRef {
+  std::shared_ptr<const media::Manifest> manifest;
+  int version = 0;
+};
 
 struct ResolvedFile {
   std::string path;
@@ -26,9 +36,10 @@ class MediaFiles {
   MediaFiles(media::MediaRepository& repo, const media::MediaStore& store)
       : repo_(repo), store_(store) {}
 
-  // The track's manifest and media version, when its media is ready.
-  // Errors: kNotFound when the track has no ready media.
-  Result<std::pair<media::Manifest, int>> Manifest(const std::string& track_id);
+  // The track's manifest and media version, when its media is ready. Parsed manifests are
+  // cached by (track, version): a re-encode bumps the version, so a stale one is never used.
+  // Errors: kNotFound when the track has no ready media. Thread-safe.
+  Result<ManifestRef> Manifest(const std::string& track_id);
 
   // Errors: kNotFound for an unknown track, rendition or file name, media not ready, a file
   // missing on disk, or a path that escapes the store.
@@ -36,8 +47,12 @@ class MediaFiles {
                                const std::string& file_name);
 
  private:
+  static constexpr size_t kMaxCachedManifests = 20'000;
+
   media::MediaRepository& repo_;
   const media::MediaStore& store_;
+  std::mutex mu_;
+  std::unordered_map<std::string, ManifestRef> cache_ SONORA_GUARDED_BY(mu_);
 };
 
 }  // namespace sonora::streaming

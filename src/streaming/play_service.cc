@@ -92,14 +92,14 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
     return Status::InvalidArgument("quality", "'quality' must be low, normal, high or lossless");
   }
   SONORA_ASSIGN_OR_RETURN(catalog::Track track, CheckPlayable(user, request.track_id));
-  SONORA_ASSIGN_OR_RETURN(auto manifest_and_version, files_.Manifest(track.track_id));
+  SONORA_ASSIGN_OR_RETURN(ManifestRef manifest, files_.Manifest(track.track_id));
   const auth::Tier tier = auth::ParseTier(user.subscription_tier).value_or(auth::Tier::kFree);
 
   PlayResult r;
   r.playback_session_id = NewId("play");
   r.timestamp = clock_.Now();
   r.expires_at_s = clock_.NowSeconds() + std::chrono::seconds(kSignedUrlTtl).count();
-  r.manifest = std::move(manifest_and_version.first);
+  r.manifest = *manifest.manifest;
   for (StreamOption s : AllowedStreams(tier)) {
     if (!r.manifest.Find(s.rendition)) continue;
     s.url = SignedPrefix(user, track.track_id, s.rendition, r.playback_session_id);

@@ -158,7 +158,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                const std::string id(req.PathParam("id"));
                SONORA_RETURN_IF_ERROR(d.play.CheckPlayable(req.user(), id).status());
                SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(id));
-               if (!manifest.first.Find("preview")) return Status::NotFound("no preview");
+               if (!manifest.manifest->Find("preview")) return Status::NotFound("no preview");
                Response r;
                r.status = 302;
                r.content_type.clear();
@@ -180,7 +180,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                      {rendition, d.play.SignedPrefix(req.user(), id, rendition, "") + "index.m3u8"});
                }
                Response r = Response::Text(200, ContentTypeFor(".m3u8"),
-                                           MasterPlaylist(manifest.first, variants));
+                                           MasterPlaylist(*manifest.manifest, variants));
                r.SetHeader("Cache-Control", kPrivate);
                return r;
              });
@@ -219,11 +219,11 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                             static_cast<int64_t>(data.size()), &data, nullptr);
         }
         SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(track_id));
-        const media::Rendition* r = manifest.first.Find(rendition);
+        const media::Rendition* r = manifest.manifest->Find(rendition);
         if (!r) return Status::NotFound("no such rendition");
         if (file == "index.m3u8") {
           Response out = Response::Text(200, ContentTypeFor(file),
-                                        MediaPlaylist(*r, manifest.first.sample_rate,
+                                        MediaPlaylist(*r, manifest.manifest->sample_rate,
                                                       d.hls_keys.CurrentPeriod()));
           out.SetHeader("Cache-Control", kPrivate);
           return out;
