@@ -68,3 +68,22 @@ errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errors.group(1) if errors else 0}")
 PY
 }
+
+# bench_start_sonora SONORA DATA_DIR -> sets SONORA_PID, SONORA_BASE. Serves DATA_DIR on a free
+# port with the access log off and rate limits disabled (a few tokens drive all the load).
+bench_start_sonora() {
+  local out
+  out=$(mktemp)
+  SONORA_ACCESS_LOG=false SONORA_RATE_LIMIT_API_PER_SECOND=0 SONORA_RATE_LIMIT_AUTH_PER_SECOND=0 \
+    "$1" serve --port 0 --data-dir "$2" --log-level warn > "$out" &
+  SONORA_PID=$!
+  for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
+  SONORA_BASE="http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$out")"
+  rm -f "$out"
+}
+
+# bench_login BASE USERNAME PASSWORD -> prints the access token
+bench_login() {
+  curl -sf -X POST "$1/api/v1/auth/login" -d "{\"username\":\"$2\",\"password\":\"$3\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}

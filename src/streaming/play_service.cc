@@ -99,16 +99,16 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   r.playback_session_id = NewId("play");
   r.timestamp = clock_.Now();
   r.expires_at_s = clock_.NowSeconds() + std::chrono::seconds(kSignedUrlTtl).count();
-  r.manifest = *manifest.manifest;
+  r.manifest = manifest.manifest;
   for (StreamOption s : AllowedStreams(tier)) {
-    if (!r.manifest.Find(s.rendition)) continue;
+    if (!r.manifest->Find(s.rendition)) continue;
     s.url = SignedPrefix(user, track.track_id, s.rendition, r.playback_session_id);
     // Requests above the tier are capped silently (seed 004: "request.quality = max allowed").
     if (s.kbps <= *wanted) r.quality = s.key;
     r.streams.push_back(std::move(s));
   }
   if (r.quality.empty() && !r.streams.empty()) r.quality = r.streams.front().key;
-  if (r.manifest.Find("preview")) {
+  if (r.manifest->Find("preview")) {
     r.preview_url = SignedPrefix(user, track.track_id, "preview", r.playback_session_id) +
                     "preview.ogg";
   }

@@ -2,6 +2,7 @@
 // playback session, and hands out signed URLs for the qualities the tier may use.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,8 @@ struct PlayResult {
   std::string encryption_key;         // 16 raw bytes for paid tiers' Ogg chunks; empty: clear
   std::string preview_url;
   std::string hls_url;                // the master playlist
-  media::Manifest manifest;           // chunk sizes and frames, for the client's ABR
+  // Chunk sizes and frames, for the client's ABR: the cached, immutable parse, shared.
+  std::shared_ptr<const media::Manifest> manifest;
   std::vector<catalog::Track> next_tracks;
   TimePoint timestamp;
   int64_t expires_at_s = 0;

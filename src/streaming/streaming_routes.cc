@@ -116,7 +116,7 @@ Json PlayJson(const PlayResult& r, const std::string& market) {
   Json renditions = Json::object();
   for (const auto& s : r.streams) {
     urls[s.key] = s.url;
-    const media::Rendition* rendition = r.manifest.Find(s.rendition);
+    const media::Rendition* rendition = r.manifest->Find(s.rendition);
     Json files = Json::array();
     for (const auto& c : rendition->chunks) {
       files.push_back({{"file", c.file_name}, {"frames", c.frames}, {"bytes", c.bytes}});
@@ -134,8 +134,8 @@ Json PlayJson(const PlayResult& r, const std::string& market) {
                                                        : Json(Base64UrlEncode(r.encryption_key))},
           {"encryption", r.encryption_key.empty() ? "none" : "aes-128-ctr"},
           {"hls_url", r.hls_url},
-          {"media", {{"sample_rate", r.manifest.sample_rate},
-                     {"frames", r.manifest.frames},
+          {"media", {{"sample_rate", r.manifest->sample_rate},
+                     {"frames", r.manifest->frames},
                      {"chunk_duration_ms", 10000},
                      {"renditions", std::move(renditions)}}},
           {"next_tracks", std::move(next)},
