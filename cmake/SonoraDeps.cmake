@@ -18,6 +18,12 @@ pkg_check_modules(TAGLIB REQUIRED IMPORTED_TARGET taglib)
 pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
 pkg_check_modules(CHROMAPRINT REQUIRED IMPORTED_TARGET libchromaprint)
 pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f)
+pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)  # libeigen3-dev: ALS solver for recommendations
+# libhnswlib-dev is header-only and ships no CMake or pkg-config file.
+find_path(HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h REQUIRED)
+add_library(sonora_hnswlib INTERFACE)
+target_include_directories(sonora_hnswlib SYSTEM INTERFACE ${HNSWLIB_INCLUDE_DIR})
 
 if(SONORA_BUILD_TESTS)
   find_package(GTest REQUIRED CONFIG)
