@@ -77,7 +77,8 @@ bench_start_sonora() {
   SONORA_ACCESS_LOG=false SONORA_RATE_LIMIT_API_PER_SECOND=0 SONORA_RATE_LIMIT_AUTH_PER_SECOND=0 \
     "$1" serve --port 0 --data-dir "$2" --log-level warn > "$out" &
   SONORA_PID=$!
-  for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
+  # Up to 2 minutes: a first start may build the search index of a large catalog.
+  for _ in $(seq 1200); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
   SONORA_BASE="http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$out")"
   rm -f "$out"
 }

@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -17,6 +19,11 @@ constexpr std::chrono::minutes kHousekeepingInterval{10};
 // Serves `app` until SIGINT/SIGTERM. Shared by `serve` and `demo`.
 int Serve(App& app) {
   const Config& c = app.config();
+  // The index catches up with the catalog (or is rebuilt) before the first request.
+  if (Status s = StartSearch(app); !s.ok()) {
+    std::fprintf(stderr, "sonora: search: %s\n", s.ToString().c_str());
+    return 1;
+  }
   http::Router& router = app.BuildRouter();
   http::ServerOptions options;
   options.host = c.host;
@@ -27,6 +34,17 @@ int Serve(App& app) {
   options.trusted_proxies = c.trusted_proxies;
   options.read_timeout = std::chrono::seconds(c.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
+  options.max_connections = c.max_connections;
+  // Every connection and every chunk being sent holds a descriptor: use all the system allows.
+  if (rlimit lim{}; ::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+    if (static_cast<rlim_t>(c.max_connections) * 2 + 256 > lim.rlim_cur) {
+      log::Warn("max_connections=" + std::to_string(c.max_connections) +
+                " needs about twice as many open files; the limit is " +
+                std::to_string(lim.rlim_cur));
+    }
+  }
   auto server = http::Server::Start(options, router, app.metrics());
   if (!server.ok()) {
     std::fprintf(stderr, "sonora: %s\n", server.status().ToString().c_str());
@@ -38,7 +56,7 @@ int Serve(App& app) {
   log::Info("serving host=" + c.host + " port=" + std::to_string((*server)->port()) +
             " database=" + app.db().Describe());
 
-  // Housekeeping: expired access tokens are deleted now and then.
+  // Housekeeping: expired access tokens and recently-played rows are deleted now and then.
   std::mutex mu;
   std::condition_variable cv;
   bool stop = false;
@@ -47,6 +65,8 @@ int Serve(App& app) {
     while (!cv.wait_for(lock, kHousekeepingInterval, [&] { return stop; })) {
       auto deleted = app.users().DeleteExpiredAccessTokens(app.clock().NowMillis());
       if (!deleted.ok()) log::Warn("housekeeping: " + deleted.status().ToString());
+      auto expired = app.listening().PurgeExpired(app.clock().NowMillis());
+      if (!expired.ok()) log::Warn("housekeeping: " + expired.status().ToString());
     }
   });
 

@@ -37,6 +37,9 @@ int RunIngest(const Config& config, const IngestCommandOptions& options);
 // A metadata-only catalog of `tracks` generated tracks, for load tests and benchmarks.
 int RunCatalogGenerate(const Config& config, int64_t tracks);
 
+// `sonora search reindex`: rebuilds the search index from the catalog (server stopped).
+int RunSearchReindex(const Config& config);
+
 int RunUserCreate(const Config& config, const UserCreateOptions& options);
 int RunUserSetTier(const Config& config, const std::string& user, const std::string& tier);
 int RunUserList(const Config& config);
@@ -54,5 +57,34 @@ struct PlayOptions {
 };
 // Exit codes: 0 played; 2 bad login; 3 forbidden (region, tier); 4 unknown track; 5 network; 1 other.
 int RunPlay(const PlayOptions& options);
+
+// `sonora recommend train|eval` (cmd_recommend.cc, docs/recommendations.md).
+struct RecommendOptions {
+  // ALS (recommend::AlsOptions); the defaults are the tuned ones in docs/recommendations.md.
+  int factors = 48;
+  int iterations = 25;
+  float alpha = 0.1f;
+  float regularization = 10.0f;
+  int cg_steps = 3;
+  int threads = 2;
+  uint64_t seed = 42;
+  // ALS input weighting: "bm25" (recommend::WeightBm25) or "none".
+  std::string weighting = "none";
+  float bm25_k1 = 100.0f, bm25_b = 0.8f;
+  // eval only
+  std::string interactions;  // a `user item count [time]` file; empty: the database
+  bool synthetic = false;    // the generated population with planted clusters instead
+  int synthetic_users = 2000, synthetic_items = 1000;
+  int holdout = 5;
+  int neighbors = 100;      // item-kNN neighbours per item
+  bool validation = false;  // score the validation split (for tuning)
+  bool json = false;
+};
+// Trains ALS from the database's listening history and saves the factors in the data dir.
+int RunRecommendTrain(const Config& config, const RecommendOptions& options);
+// Evaluates ALS, popularity and item-kNN on one split and prints the table (or JSON).
+int RunRecommendEval(const Config& config, const RecommendOptions& options);
+// Generates this week's Discover Weekly for every user who has none yet (progress bar).
+int RunRecommendRun(const Config& config);
 
 }  // namespace sonora::app

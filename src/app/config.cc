@@ -1,13 +1,19 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <thread>
 #include <toml.hpp>
 
 #include "core/strings.h"
 
 namespace sonora::app {
+
+int DefaultIoThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
+}
 
 std::string Config::DatabaseUrl() const {
   if (!database.empty()) return database;
@@ -96,6 +102,7 @@ const std::vector<Setting>& Settings() {
       Int64("body_limit_bytes", &Config::body_limit_bytes, 1024, int64_t{1} << 30),
       Int("read_timeout_seconds", &Config::read_timeout_seconds, 1, 3600),
       Int("idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600),
+      Int("max_connections", &Config::max_connections, 1, 1'000'000),
       List("cors_origins", &Config::cors_origins),
       List("trusted_proxies", &Config::trusted_proxies),
       Str("token_key_file", &Config::token_key_file),

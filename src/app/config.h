@@ -9,13 +9,17 @@
 
 namespace sonora::app {
 
+// One I/O thread per core (at least 1, at most 16).
+int DefaultIoThreads();
+
 struct Config {
   std::string data_dir = "./sonora-data";
   std::string database;  // empty: sqlite://<data_dir>/sonora.db
   std::string host = "127.0.0.1";
   int port = 8080;
-  int io_threads = 1;
-  int worker_threads = 4;
+  // Socket I/O and the non-blocking handlers (signed media) run here: one per core.
+  int io_threads = DefaultIoThreads();
+  int worker_threads = 16;  // handlers block on commits: more of them share one fsync
   int db_pool = 4;
   std::string log_level = "info";
   bool access_log = true;
@@ -26,6 +30,7 @@ struct Config {
   int64_t body_limit_bytes = 1 << 20;
   int read_timeout_seconds = 30;  // whole request: slow-header/slow-body clients are cut off
   int idle_timeout_seconds = 60;  // keep-alive wait between requests
+  int max_connections = 20000;    // open client connections; more are closed at accept
   std::vector<std::string> cors_origins = {"*"};
   std::vector<std::string> trusted_proxies;
   std::string token_key_file;  // empty: <data_dir>/keys/token.key

@@ -104,6 +104,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
   generate->callback([&] { rc = sonora::app::RunCatalogGenerate(flags.Resolve(), generate_tracks); });
 
+  auto* search_cmd = cli.add_subcommand("search", "search index tools");
+  search_cmd->require_subcommand(1);
+  auto* reindex = search_cmd->add_subcommand(
+      "reindex", "rebuild the search index from the catalog (stop the server first)");
+  flags.AddStorage(reindex);
+  reindex->callback([&] { rc = sonora::app::RunSearchReindex(flags.Resolve()); });
+
   auto* user = cli.add_subcommand("user", "account administration");
   user->require_subcommand(1);
   sonora::app::UserCreateOptions create;
@@ -144,6 +151,62 @@ int main(int argc, char** argv) {
   play->add_option("--output", play_options.output, "write the decoded audio (.wav or .flac)");
   play->add_flag("--json", play_options.json, "print the report as JSON");
   play->callback([&] { rc = sonora::app::RunPlay(play_options); });
+
+  sonora::app::RecommendOptions rec;
+  auto* recommend = cli.add_subcommand("recommend", "recommendation models");
+  recommend->require_subcommand(1);
+  auto add_als = [&](CLI::App* cmd) {
+    cmd->add_option("--factors", rec.factors, "ALS latent factors (default 48)")
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--iterations", rec.iterations, "ALS sweeps (default 25)")
+        ->check(CLI::Range(0, 1000));
+    cmd->add_option("--alpha", rec.alpha, "confidence slope: c = 1 + alpha * r (default 0.1)")
+        ->check(CLI::Range(0.0f, 1e6f));
+    cmd->add_option("--regularization", rec.regularization, "L2 weight lambda (default 10)")
+        ->check(CLI::Range(0.0f, 1e6f));
+    cmd->add_option("--cg-steps", rec.cg_steps, "CG steps per row (default 3)")
+        ->check(CLI::Range(1, 100));
+    cmd->add_option("--threads", rec.threads, "worker threads (default 2)")
+        ->check(CLI::Range(1, 256));
+    cmd->add_option("--seed", rec.seed,
+                    "seed for factors, holdout and synthetic data (default 42)");
+    cmd->add_option("--weighting", rec.weighting, "ALS input weighting: bm25 or none")
+        ->check(CLI::IsMember({"bm25", "none"}));
+    cmd->add_option("--bm25-k1", rec.bm25_k1, "BM25 k1 (default 100)")
+        ->check(CLI::Range(0.0f, 1e6f));
+    cmd->add_option("--bm25-b", rec.bm25_b, "BM25 b (default 0.8)")->check(CLI::Range(0.0f, 1.0f));
+  };
+  auto* rec_train = recommend->add_subcommand(
+      "train", "train ALS on the listening history and save the factors in the data dir");
+  flags.AddStorage(rec_train);
+  add_als(rec_train);
+  rec_train->callback([&] { rc = sonora::app::RunRecommendTrain(flags.Resolve(), rec); });
+  auto* rec_run = recommend->add_subcommand(
+      "run", "generate this week's Discover Weekly for every user who has none yet");
+  flags.AddStorage(rec_run);
+  rec_run->callback([&] { rc = sonora::app::RunRecommendRun(flags.Resolve()); });
+  auto* rec_eval = recommend->add_subcommand(
+      "eval", "compare ALS, popularity and item-kNN on held-out interactions");
+  flags.AddStorage(rec_eval);
+  add_als(rec_eval);
+  auto* from_file = rec_eval->add_option(
+      "--interactions", rec.interactions,
+      "a 'user item count [time]' file (tabs or spaces); default: the database's history");
+  rec_eval->add_flag("--synthetic", rec.synthetic,
+                     "a generated population with planted taste clusters")
+      ->excludes(from_file);
+  rec_eval->add_option("--synthetic-users", rec.synthetic_users, "(default 2000)")
+      ->check(CLI::Range(1, 10'000'000));
+  rec_eval->add_option("--synthetic-items", rec.synthetic_items, "(default 1000)")
+      ->check(CLI::Range(1, 10'000'000));
+  rec_eval->add_option("--holdout", rec.holdout, "interactions held out per user (default 5)")
+      ->check(CLI::Range(1, 1000));
+  rec_eval->add_option("--neighbors", rec.neighbors, "item-kNN neighbours per item (default 100)")
+      ->check(CLI::Range(1, 100000));
+  rec_eval->add_flag("--validation", rec.validation,
+                     "score the validation split instead of the test split (for tuning)");
+  rec_eval->add_flag("--json", rec.json, "print the results as JSON");
+  rec_eval->callback([&] { rc = sonora::app::RunRecommendEval(flags.Resolve(), rec); });
 
   CLI11_PARSE(cli, argc, argv);
   return rc;

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "auth/auth_routes.h"
@@ -9,8 +10,12 @@
 #include "catalog/catalog_routes.h"
 #include "core/log.h"
 #include "events/events_routes.h"
+#include "events/listening_routes.h"
+#include "recommend/recommend_routes.h"
 #include "http/ops_routes.h"
 #include "library/playlist_routes.h"
+#include "search/search_routes.h"
+#include "library/saved_routes.h"
 #include "streaming/streaming_routes.h"
 #include "store/migrations.h"
 
@@ -48,8 +53,21 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->playlist_repo_ = std::make_unique<library::PlaylistRepository>(*app->db_);
   app->playlists_ = std::make_unique<library::PlaylistService>(*app->db_, *app->playlist_repo_,
                                                                *app->catalog_, app->clock_);
+  app->saved_repo_ = std::make_unique<library::SavedRepository>(*app->db_);
+  app->saved_ = std::make_unique<library::SavedService>(*app->db_, *app->saved_repo_,
+                                                         *app->catalog_repo_, app->clock_);
+  app->writer_ = std::make_unique<store::GroupCommitter>(*app->db_);
+  app->taste_ = std::make_unique<search::SqlTasteProvider>(*app->db_);
+  search::SearchServiceOptions search_options;
+  search_options.index_dir = config.data_dir + "/" + search::kIndexDirName;
+  app->search_ = std::make_unique<search::SearchService>(*app->db_, *app->catalog_repo_,
+                                                         *app->taste_, app->clock_, search_options);
   app->events_repo_ = std::make_unique<events::EventsRepository>(*app->db_);
-  app->events_ = std::make_unique<events::EventsService>(*app->events_repo_, app->clock_);
+  app->listening_ = std::make_unique<events::ListeningRepository>(*app->db_);
+  app->recommendations_ = std::make_unique<recommend::RecommendationService>(
+      *app->db_, *app->catalog_repo_, app->clock_, config.data_dir);
+  app->discover_weekly_ = std::make_unique<recommend::DiscoverWeekly>(
+      *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
   app->media_repo_ = std::make_unique<media::MediaRepository>(*app->db_);
   SONORA_ASSIGN_OR_RETURN(app->media_store_, media::MediaStore::Open(config.data_dir + "/media"));
   app->ingester_ = std::make_unique<media::Ingester>(*app->db_, *app->catalog_repo_,
@@ -74,11 +92,69 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->hls_keys_ = std::make_unique<streaming::HlsKeys>(std::move(hls_key), app->clock_);
   app->media_files_ =
       std::make_unique<streaming::MediaFiles>(*app->media_repo_, *app->media_store_);
-  app->sessions_ = std::make_unique<streaming::SessionRepository>(*app->db_);
+  app->sessions_ = std::make_unique<streaming::SessionRepository>(*app->db_, *app->writer_);
+  // Events see play sessions through this lookup (the cache in front of playback_sessions).
+  auto lookup = [sessions = app->sessions_.get()](const std::string& id)
+      -> Result<std::optional<events::SessionInfo>> {
+    SONORA_ASSIGN_OR_RETURN(auto s, sessions->Find(id));
+    if (!s) return std::optional<events::SessionInfo>();
+    return std::optional<events::SessionInfo>(events::SessionInfo{
+        s->user_id, s->track_id, s->device_id, s->context_uri, s->quality, s->created_at_ms});
+  };
+  app->events_ = std::make_unique<events::EventsService>(*app->writer_, lookup, app->clock_);
   app->play_ = std::make_unique<streaming::PlayService>(*app->sessions_, *app->catalog_repo_,
                                                         *app->media_files_, *app->signer_,
                                                         *app->hls_keys_, app->clock_);
+  app->play_->SetContextTracks(
+      [a = app.get()](const http::Principal& user, std::string_view type, const std::string& id,
+                      const std::string& current, std::optional<int64_t> position,
+                      size_t count) { return a->ContextTracks(user, type, id, current, position, count); });
   return app;
+}
+
+// Playlist contexts continue in the playlist's order (as the caller may see it); artist contexts
+// in the artist's top tracks. Without a position, the current track is looked for in the first
+// page (clients send the position for long playlists).
+Result<std::vector<catalog::Track>> App::ContextTracks(const http::Principal& user,
+                                                       std::string_view type,
+                                                       const std::string& id,
+                                                       const std::string& current,
+                                                       std::optional<int64_t> position,
+                                                       size_t count) {
+  std::vector<catalog::Track> out;
+  const auto n = static_cast<int64_t>(count);
+  if (type == "playlist") {
+    int64_t offset = position ? *position + 1 : 0;
+    if (!position) {
+      SONORA_ASSIGN_OR_RETURN(auto first, playlists_->GetTracks(user.user_id, id,
+                                                                library::kMaxPlaylistTracksPage, 0));
+      for (size_t i = 0; i < first.items.size(); ++i) {
+        if (first.items[i].track.track_id == current) {
+          offset = static_cast<int64_t>(i) + 1;
+          break;
+        }
+      }
+    }
+    SONORA_ASSIGN_OR_RETURN(auto page, playlists_->GetTracks(user.user_id, id, n, offset));
+    for (auto& item : page.items) out.push_back(std::move(item.track));
+    return out;
+  }
+  SONORA_ASSIGN_OR_RETURN(catalog::Artist artist, catalog_->GetArtist(id));
+  SONORA_ASSIGN_OR_RETURN(auto top, listening_->TopTracks(artist.artist_id, clock_.NowMillis()));
+  size_t start = 0;
+  if (position) {
+    start = static_cast<size_t>(std::max<int64_t>(0, *position + 1));
+  } else {
+    for (size_t i = 0; i < top.size(); ++i)
+      if (top[i] == current) start = i + 1;
+  }
+  std::vector<std::string> ids;
+  for (size_t i = start; i < top.size() && ids.size() < count; ++i) ids.push_back(top[i]);
+  if (ids.empty()) return out;
+  SONORA_ASSIGN_OR_RETURN(auto tracks, catalog_->GetTracks(ids));
+  for (auto& t : tracks)
+    if (t) out.push_back(std::move(*t));
+  return out;
 }
 
 http::Router& App::BuildRouter() {
@@ -94,8 +170,13 @@ http::Router& App::BuildRouter() {
   http::AddOpsRoutes(*router_, metrics_, [this] { return db_->Ping(); });
   auth::AddAuthRoutes(*router_, *auth_, limiter_);
   catalog::AddCatalogRoutes(*router_, *catalog_);
+  // Before the playlist routes: /playlists/discover-weekly would match /playlists/{id}.
+  recommend::AddRecommendRoutes(*router_, *recommendations_, *discover_weekly_);
   library::AddPlaylistRoutes(*router_, *playlists_);
+  search::AddSearchRoutes(*router_, *search_);
+  library::AddSavedRoutes(*router_, *saved_);
   events::AddEventsRoutes(*router_, *events_);
+  events::AddListeningRoutes(*router_, {*listening_, *events_repo_, *catalog_, clock_});
   streaming::AddStreamingRoutes(*router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_,
                                            *sessions_, clock_});
 
@@ -105,6 +186,10 @@ http::Router& App::BuildRouter() {
                     [this] { return static_cast<double>(db_->Stats().connections_total); });
   metrics_.AddGauge("sonora_db_pool_waits_total", "Times a caller waited for a connection.",
                     [this] { return static_cast<double>(db_->Stats().waits_total); });
+  metrics_.AddGauge("sonora_group_commit_batches_total", "Shared write transactions committed.",
+                    [this] { return static_cast<double>(writer_->Stats().batches); });
+  metrics_.AddGauge("sonora_group_commit_units_total", "Writes committed in shared transactions.",
+                    [this] { return static_cast<double>(writer_->Stats().units); });
   return *router_;
 }
 

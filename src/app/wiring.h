@@ -15,13 +15,21 @@
 #include "http/rate_limiter.h"
 #include "events/events_repository.h"
 #include "events/events_service.h"
+#include "events/listening_repository.h"
 #include "http/router.h"
 #include "library/playlist_repository.h"
 #include "library/playlist_service.h"
+#include "search/search_service.h"
+#include "search/taste.h"
+#include "library/saved_repository.h"
+#include "library/saved_service.h"
 #include "media/ingest/ingest.h"
 #include "media/media_repository.h"
 #include "media/media_store.h"
+#include "recommend/discover_weekly.h"
+#include "recommend/recommendation_service.h"
 #include "store/database.h"
+#include "store/group_commit.h"
 #include "streaming/media_files.h"
 #include "streaming/play_service.h"
 #include "streaming/session_repository.h"
@@ -47,22 +55,39 @@ class App {
   const media::MediaStore& media_store() const { return *media_store_; }
   media::Ingester& ingester() { return *ingester_; }
   http::Metrics& metrics() { return metrics_; }
+  // Not searchable until Start (sonora serve calls it before serving).
+  search::SearchService& search() { return *search_; }
   const Clock& clock() const { return clock_; }
+  events::ListeningRepository& listening() { return *listening_; }
+  recommend::DiscoverWeekly& discover_weekly() { return *discover_weekly_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)), limiter_(clock_) {}
+  Result<std::vector<catalog::Track>> ContextTracks(const http::Principal& user,
+                                                    std::string_view type, const std::string& id,
+                                                    const std::string& current,
+                                                    std::optional<int64_t> position, size_t count);
 
   Config config_;
   SystemClock& clock_ = SystemClock::Get();
   std::unique_ptr<store::Database> db_;
+  // Durable small writes (play sessions, events, state) share commits through this.
+  std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<auth::UserRepository> users_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<catalog::CatalogRepository> catalog_repo_;
   std::unique_ptr<catalog::CatalogService> catalog_;
   std::unique_ptr<library::PlaylistRepository> playlist_repo_;
   std::unique_ptr<library::PlaylistService> playlists_;
+  std::unique_ptr<search::SqlTasteProvider> taste_;
+  std::unique_ptr<search::SearchService> search_;
+  std::unique_ptr<library::SavedRepository> saved_repo_;
+  std::unique_ptr<library::SavedService> saved_;
   std::unique_ptr<events::EventsRepository> events_repo_;
   std::unique_ptr<events::EventsService> events_;
+  std::unique_ptr<events::ListeningRepository> listening_;
+  std::unique_ptr<recommend::RecommendationService> recommendations_;
+  std::unique_ptr<recommend::DiscoverWeekly> discover_weekly_;
   std::unique_ptr<media::MediaRepository> media_repo_;
   std::optional<media::MediaStore> media_store_;
   std::unique_ptr<media::Ingester> ingester_;
@@ -75,5 +100,9 @@ class App {
   http::LocalRateLimiter limiter_;
   std::unique_ptr<http::Router> router_;
 };
+
+// Opens the search index, rebuilding it when needed, and applies the outbox, with a progress
+// bar for a rebuild (cmd_search.cc). Serve calls it before the first request.
+Status StartSearch(App& app);
 
 }  // namespace sonora::app

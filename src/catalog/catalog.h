@@ -24,6 +24,7 @@ struct Artist {
   bool verified = false;
   std::optional<std::string> image_id;
   int64_t created_at_ms = 0;
+  int64_t followers = 0;  // artist_follows rows; maintained by library/, read-only here
 };
 
 enum class AlbumType { kAlbum, kSingle, kCompilation };

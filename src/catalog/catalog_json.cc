@@ -72,6 +72,7 @@ Json ArtistJson(const Artist& a) {
           {"genres", a.genres},
           {"bio", a.bio},
           {"verified", a.verified},
+          {"followers", {{"total", a.followers}}},
           {"image_url", images.empty() ? Json(nullptr) : images[0]["url"]},
           {"images", images}};
 }

@@ -42,6 +42,30 @@ Album AlbumFromRow(const store::Row& r) {
   return a;
 }
 
+constexpr std::string_view kArtistSelect =
+    "SELECT artist_id, name, bio, genres, verified, image_id, created_at_ms, followers "
+    "FROM artists ";
+
+Artist ArtistFromRow(const store::Row& r) {
+  Artist a;
+  a.artist_id = r.GetString(0);
+  a.name = r.GetString(1);
+  a.bio = r.GetString(2);
+  a.genres = SplitList(r.GetString(3));
+  a.verified = r.GetBool(4);
+  a.image_id = r.GetOptionalString(5);
+  a.created_at_ms = r.GetInt(6);
+  a.followers = r.GetInt(7);
+  return a;
+}
+
+// "(?, ?, ...)" with `n` placeholders.
+std::string InList(size_t n) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s + ")";
+}
+
 }  // namespace
 
 Result<std::vector<Track>> CatalogRepository::TracksWhere(const std::string& where,
@@ -117,21 +141,32 @@ Result<Album> CatalogRepository::GetAlbum(const std::string& album_id) {
 }
 
 Result<Artist> CatalogRepository::GetArtist(const std::string& artist_id) {
-  SONORA_ASSIGN_OR_RETURN(
-      auto res, db_.Query("SELECT artist_id, name, bio, genres, verified, image_id, created_at_ms "
-                          "FROM artists WHERE artist_id = ?",
-                          {artist_id}));
+  static const std::string sql = std::string(kArtistSelect) + "WHERE artist_id = ?";
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {artist_id}));
   if (res.rows.empty()) return Status::NotFound("no such artist");
-  const auto& r = res.rows[0];
-  Artist a;
-  a.artist_id = r.GetString(0);
-  a.name = r.GetString(1);
-  a.bio = r.GetString(2);
-  a.genres = SplitList(r.GetString(3));
-  a.verified = r.GetBool(4);
-  a.image_id = r.GetOptionalString(5);
-  a.created_at_ms = r.GetInt(6);
-  return a;
+  return ArtistFromRow(res.rows[0]);
+}
+
+Result<std::vector<Album>> CatalogRepository::GetAlbums(const std::vector<std::string>& ids) {
+  std::vector<Album> out;
+  if (ids.empty()) return out;
+  store::Params params(ids.begin(), ids.end());
+  SONORA_ASSIGN_OR_RETURN(
+      auto res, db_.Query(std::string(kAlbumSelect) + "WHERE al.album_id IN " + InList(ids.size()),
+                          params));
+  for (const auto& r : res.rows) out.push_back(AlbumFromRow(r));
+  return out;
+}
+
+Result<std::vector<Artist>> CatalogRepository::GetArtists(const std::vector<std::string>& ids) {
+  std::vector<Artist> out;
+  if (ids.empty()) return out;
+  store::Params params(ids.begin(), ids.end());
+  SONORA_ASSIGN_OR_RETURN(
+      auto res,
+      db_.Query(std::string(kArtistSelect) + "WHERE artist_id IN " + InList(ids.size()), params));
+  for (const auto& r : res.rows) out.push_back(ArtistFromRow(r));
+  return out;
 }
 
 Result<std::vector<Album>> CatalogRepository::GetArtistAlbums(const std::string& artist_id,

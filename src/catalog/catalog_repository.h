@@ -23,6 +23,9 @@ class CatalogRepository {
   // kNotFound when absent.
   Result<Album> GetAlbum(const std::string& album_id);
   Result<Artist> GetArtist(const std::string& artist_id);
+  // Batch reads in one query each; ids that don't exist are absent; no particular order.
+  Result<std::vector<Album>> GetAlbums(const std::vector<std::string>& ids);
+  Result<std::vector<Artist>> GetArtists(const std::vector<std::string>& ids);
   // Albums whose album artist is `artist_id`, newest first; `types` empty means all.
   Result<std::vector<Album>> GetArtistAlbums(const std::string& artist_id,
                                              const std::vector<AlbumType>& types, int64_t limit,

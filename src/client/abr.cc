@@ -32,7 +32,7 @@ int ChooseQuality(const AbrInput& input) {
 }
 
 double UpdateThroughput(std::optional<double> previous, double sample_kbps) {
-  if (!previous) return sample_kbps;
+  if (!previous || sample_kbps < *previous) return sample_kbps;  // drops count at once
   return kThroughputEwmaAlpha * sample_kbps + (1.0 - kThroughputEwmaAlpha) * *previous;
 }
 

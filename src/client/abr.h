@@ -45,7 +45,10 @@ struct AbrInput {
 // Returns -1 only when `offers` is empty.
 int ChooseQuality(const AbrInput& input);
 
-// Exponentially weighted throughput: `previous` nullopt starts the average at `sample_kbps`.
+// The throughput estimate after a download: quick to fall, slow to rise. A sample below the
+// estimate replaces it (a link that just got worse must not keep feeding 320 kbps chunks into a
+// draining buffer); a higher one is averaged in (exponentially weighted), so one lucky burst
+// does not climb the ladder. `previous` nullopt starts at `sample_kbps`.
 double UpdateThroughput(std::optional<double> previous, double sample_kbps);
 
 // "96kbps" -> 96; nullopt for anything else ("lossless", "96", "kbps").

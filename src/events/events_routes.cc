@@ -5,6 +5,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "core/time_format.h"
+#include "http/errors.h"
 
 namespace sonora::events {
 
@@ -41,6 +42,34 @@ bool KnownQuality(std::string_view q) {
   return false;
 }
 
+Result<PlayEvent> ParseEvent(const Json& body, const std::string& user_id) {
+  PlayEvent e;
+  e.user_id = user_id;
+  SONORA_ASSIGN_OR_RETURN(e.session_id, SessionId(body));
+  SONORA_ASSIGN_OR_RETURN(e.track_id, RequiredString(body, "track_id"));
+  SONORA_ASSIGN_OR_RETURN(std::string type, RequiredString(body, "event_type"));
+  auto parsed = ParseEventType(type);
+  if (!parsed) {
+    return Status::InvalidArgument(
+        "event_type", "'event_type' must be track_played, track_skipped or track_completed");
+  }
+  e.type = *parsed;
+  SONORA_ASSIGN_OR_RETURN(e.position_ms, RequiredInt(body, "position_ms"));
+  SONORA_ASSIGN_OR_RETURN(e.duration_played_ms, RequiredInt(body, "duration_played_ms"));
+  SONORA_ASSIGN_OR_RETURN(auto quality, OptionalString(body, "quality"));
+  e.quality = quality.value_or("");
+  if (!e.quality.empty() && !KnownQuality(e.quality)) {
+    return Status::InvalidArgument("quality", "unknown 'quality'");
+  }
+  SONORA_ASSIGN_OR_RETURN(auto event_id, OptionalString(body, "event_id"));
+  if (event_id && !IsWellFormedId(*event_id)) {
+    return Status::InvalidArgument("event_id", "'event_id' must be 1-64 of [A-Za-z0-9_-]");
+  }
+  e.event_id = event_id.value_or("");
+  SONORA_ASSIGN_OR_RETURN(e.client_time_ms, ClientTime(body));
+  return e;
+}
+
 }  // namespace
 
 void AddEventsRoutes(http::Router& router, EventsService& service) {
@@ -61,35 +90,72 @@ void AddEventsRoutes(http::Router& router, EventsService& service) {
                return Response::Json(200, {{"updated", true}});
              });
 
+  // One event (the seed's body) or {"events": [...]}, up to kMaxEventsPerBatch, with a result
+  // per event (SECURITY.md §6). Players batch events to save round trips and battery.
   router.Add(Method::kPost, "/api/v1/player/events", "player:events", {},
              [&service](Request& req) -> Result<Response> {
                SONORA_ASSIGN_OR_RETURN(Json body, ParseJsonObject(req.body));
-               PlayEvent e;
-               e.user_id = req.user().user_id;
-               SONORA_ASSIGN_OR_RETURN(e.session_id, SessionId(body));
-               SONORA_ASSIGN_OR_RETURN(e.track_id, RequiredString(body, "track_id"));
-               SONORA_ASSIGN_OR_RETURN(std::string type, RequiredString(body, "event_type"));
-               auto parsed = ParseEventType(type);
-               if (!parsed) {
+               const std::string& user_id = req.user().user_id;
+               auto batch = body.find("events");
+               if (batch == body.end()) {
+                 SONORA_ASSIGN_OR_RETURN(PlayEvent e, ParseEvent(body, user_id));
+                 SONORA_RETURN_IF_ERROR(service.Record(std::move(e)));
+                 return Response::Json(202, {{"tracked", true}});
+               }
+               if (body.size() != 1) {
+                 return Status::InvalidArgument("events", "a batch body holds only 'events'");
+               }
+               if (!batch->is_array() || batch->empty() ||
+                   batch->size() > kMaxEventsPerBatch) {
                  return Status::InvalidArgument(
-                     "event_type", "'event_type' must be track_played, track_skipped or track_completed");
+                     "events", "'events' must be an array of 1 to " +
+                                   std::to_string(kMaxEventsPerBatch) + " events");
                }
-               e.type = *parsed;
-               SONORA_ASSIGN_OR_RETURN(e.position_ms, RequiredInt(body, "position_ms"));
-               SONORA_ASSIGN_OR_RETURN(e.duration_played_ms, RequiredInt(body, "duration_played_ms"));
-               SONORA_ASSIGN_OR_RETURN(auto quality, OptionalString(body, "quality"));
-               e.quality = quality.value_or("");
-               if (!e.quality.empty() && !KnownQuality(e.quality)) {
-                 return Status::InvalidArgument("quality", "unknown 'quality'");
+               std::vector<PlayEvent> events(batch->size());
+               std::vector<Status> parse_errors(batch->size());
+               for (size_t i = 0; i < batch->size(); ++i) {
+                 const Json& item = (*batch)[i];
+                 if (!item.is_object()) {
+                   parse_errors[i] = Status::InvalidArgument("events", "each event is an object");
+                   continue;
+                 }
+                 auto parsed = ParseEvent(item, user_id);
+                 if (parsed.ok()) events[i] = std::move(*parsed);
+                 else parse_errors[i] = parsed.status();
                }
-               SONORA_ASSIGN_OR_RETURN(auto event_id, OptionalString(body, "event_id"));
-               if (event_id && !IsWellFormedId(*event_id)) {
-                 return Status::InvalidArgument("event_id", "'event_id' must be 1-64 of [A-Za-z0-9_-]");
+               // Only well-formed events go on; outcomes are put back in input order.
+               std::vector<PlayEvent> good;
+               std::vector<size_t> index;
+               for (size_t i = 0; i < events.size(); ++i) {
+                 if (parse_errors[i].ok()) {
+                   good.push_back(events[i]);
+                   index.push_back(i);
+                 }
                }
-               e.event_id = event_id.value_or("");
-               SONORA_ASSIGN_OR_RETURN(e.client_time_ms, ClientTime(body));
-               SONORA_RETURN_IF_ERROR(service.Record(e));
-               return Response::Json(202, {{"tracked", true}});
+               std::vector<EventOutcome> outcomes(events.size());
+               for (size_t i = 0; i < events.size(); ++i) {
+                 outcomes[i].event_id = events[i].event_id;
+                 outcomes[i].status = parse_errors[i];
+               }
+               SONORA_ASSIGN_OR_RETURN(auto stored, service.RecordBatch(std::move(good)));
+               for (size_t k = 0; k < stored.size(); ++k) outcomes[index[k]] = stored[k];
+
+               Json results = Json::array();
+               int64_t tracked = 0;
+               for (const auto& o : outcomes) {
+                 Json r = {{"event_id", o.event_id.empty() ? Json(nullptr) : Json(o.event_id)}};
+                 if (o.status.ok()) {
+                   ++tracked;
+                   r["status"] = o.duplicate ? "duplicate" : "tracked";
+                 } else {
+                   r["status"] = "rejected";
+                   r["error"] = http::ErrorObject(o.status);
+                 }
+                 results.push_back(std::move(r));
+               }
+               // A batch where nothing could be stored is a client error, not an acceptance.
+               if (tracked == 0) return outcomes.front().status;
+               return Response::Json(202, {{"tracked", tracked}, {"results", std::move(results)}});
              });
 }
 

@@ -49,24 +49,27 @@ Response ErrorResponse(int http_status, std::string_view code, std::string_view 
   return Response::Json(http_status, body);
 }
 
+Json ErrorObject(const Status& s) {
+  const int http_status = HttpStatusFor(s);
+  const bool hidden = http_status >= 500 && s.code() != Code::kUnavailable &&
+                      s.code() != Code::kDeadlineExceeded;
+  Json error = {{"status", http_status},
+                {"code", WireCode(s)},
+                {"message", hidden ? std::string("internal error") : std::string(s.message())}};
+  // The documented shape plus the field, an extra member clients may use.
+  if (s.code() == Code::kInvalidArgument && !s.field().empty()) error["field"] = s.field();
+  return error;
+}
+
 Response ErrorResponse(const Status& s, std::string_view request_id) {
   int http_status = HttpStatusFor(s);
-  std::string message(s.message());
+  Json error = ErrorObject(s);
   if (http_status >= 500 && s.code() != Code::kUnavailable &&
       s.code() != Code::kDeadlineExceeded) {
     log::Error("internal error request_id=" + std::string(request_id) + " " + s.ToString());
-    message = "internal error (request id " + std::string(request_id) + ")";
+    error["message"] = "internal error (request id " + std::string(request_id) + ")";
   }
-  Response r = ErrorResponse(http_status, WireCode(s), message);
-  if (s.code() == Code::kInvalidArgument && !s.field().empty()) {
-    // Keep the documented shape and add the field as an extra member clients may use.
-    Json body = {{"error",
-                  {{"status", http_status},
-                   {"code", "invalid_argument"},
-                   {"message", message},
-                   {"field", s.field()}}}};
-    r.body = DumpJson(body);
-  }
+  Response r = Response::Json(http_status, Json{{"error", std::move(error)}});
   if (s.code() == Code::kUnauthenticated) {
     r.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
   }

@@ -15,5 +15,8 @@ int HttpStatusFor(const Status& status);
 Response ErrorResponse(const Status& status, std::string_view request_id);
 // Errors the HTTP layer raises itself (413, 431, 405 ...), in the same shape.
 Response ErrorResponse(int http_status, std::string_view code, std::string_view message);
+// The inner error object ({"status","code","message"[,"field"]}) for `status`, as it appears
+// per item in batch answers. Client errors only: internal messages are never shown.
+Json ErrorObject(const Status& status);
 
 }  // namespace sonora::http

@@ -35,6 +35,17 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
   return out;
 }
 
+// Whether a request's path segments fit a route's pattern ("{name}" captures one segment).
+bool Fits(const std::vector<std::string>& pattern, const std::vector<std::string_view>& segments) {
+  if (pattern.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& p = pattern[i];
+    const bool capture = p.size() > 2 && p.front() == '{' && p.back() == '}';
+    if (capture ? segments[i].empty() : p != segments[i]) return false;
+  }
+  return true;
+}
+
 bool IsAcceptableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
@@ -65,6 +76,7 @@ void Router::Add(Method method, std::string_view pattern, std::string action,
   r.stats = &metrics_.ForAction(action);
   r.action = std::move(action);
   r.options = options;
+  any_inline_ = any_inline_ || !options.blocking;
   r.handler = std::move(handler);
   routes_.push_back(std::move(r));
 }
@@ -93,6 +105,17 @@ std::vector<RouteInfo> Router::Routes() const {
   return out;
 }
 
+bool Router::RunsInline(Method method, std::string_view path) const {
+  if (!any_inline_) return false;
+  const auto segments = PathSegments(path);
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    if (r.method != method && !(method == Method::kHead && r.method == Method::kGet)) continue;
+    if (Fits(r.segments, segments)) return !r.options.blocking;
+  }
+  return false;
+}
+
 Response Router::Dispatch(Request& request) {
   const int64_t start_us = MonotonicMicros();
   metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
@@ -110,13 +133,7 @@ Response Router::Dispatch(Request& request) {
   std::vector<std::string> allowed;
   for (const Route& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
-    bool fits = true;
-    for (size_t i = 0; i < segments.size() && fits; ++i) {
-      const std::string& s = r.segments[i];
-      fits = (s.size() > 2 && s.front() == '{' && s.back() == '}') ? !segments[i].empty()
-                                                                   : s == segments[i];
-    }
-    if (!fits) continue;
+    if (!Fits(r.segments, segments)) continue;
     path_matched = true;
     allowed.emplace_back(MethodName(r.method));
     bool method_ok = r.method == request.method ||

@@ -47,6 +47,9 @@ enum class LimitClass {
 struct RouteOptions {
   AuthPolicy auth = AuthPolicy::kRequired;
   LimitClass limit = LimitClass::kApi;
+  // False for handlers that never wait (no database on their usual path, only memory and the
+  // page cache): the server runs them on the I/O thread instead of handing them to a worker.
+  bool blocking = true;
 };
 
 struct RouterOptions {
@@ -82,6 +85,10 @@ class Router {
 
   std::vector<RouteInfo> Routes() const;
 
+  // Whether the route `method` and `path` would reach was declared non-blocking. Cheap enough
+  // to call before Dispatch; false when nothing matches.
+  bool RunsInline(Method method, std::string_view path) const;
+
  private:
   struct Route {
     Method method;
@@ -103,6 +110,7 @@ class Router {
   Metrics& metrics_;
   const Clock& clock_;
   std::vector<Route> routes_;
+  bool any_inline_ = false;
   ActionStats* unmatched_stats_;
 };
 

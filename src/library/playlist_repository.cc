@@ -1,6 +1,8 @@
 #include "library/playlist_repository.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 #include "core/strings.h"
 #include "store/sql_dialect.h"
@@ -97,6 +99,30 @@ std::vector<PlaylistItem> ItemsFromRows(const std::vector<store::Row>& rows) {
 
 // Rows per multi-row INSERT: 5 parameters each keeps well under both engines' limits.
 constexpr size_t kInsertBatch = 200;
+// Values per `IN (...)` list.
+constexpr size_t kInListBatch = 200;
+// An upper bound past every position; positions are INTEGER (32-bit on PostgreSQL), so bounds
+// stay in that range.
+constexpr int64_t kNoEnd = 1'000'000'000;
+
+constexpr std::string_view kItemColumns =
+    "SELECT position, track_id, added_at_ms, added_by_user_id FROM playlist_tracks ";
+// Three `?`: the playlist, the first position, the end (exclusive).
+constexpr std::string_view kItemRange =
+    "WHERE playlist_id = ? AND position >= ? AND position < ? ORDER BY position";
+
+// [from, from + count) clamped to [0, kNoEnd].
+std::pair<int64_t, int64_t> Clamp(int64_t from, int64_t count) {
+  const int64_t lo = std::clamp<int64_t>(from, 0, kNoEnd);
+  return {lo, std::clamp<int64_t>(lo + std::max<int64_t>(count, 0), lo, kNoEnd)};
+}
+
+// "(?, ?, ...)" with `n` placeholders.
+std::string InList(size_t n) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s + ")";
+}
 
 }  // namespace
 
@@ -152,23 +178,60 @@ Status PlaylistRepository::SetHead(store::Session& s, const std::string& playlis
       .status();
 }
 
-Result<std::vector<PlaylistItem>> PlaylistRepository::AllItems(store::Session& s,
-                                                               const std::string& playlist_id) {
-  SONORA_ASSIGN_OR_RETURN(auto res,
-                          s.Query("SELECT position, track_id, added_at_ms, added_by_user_id "
-                                  "FROM playlist_tracks WHERE playlist_id = ? ORDER BY position",
-                                  {playlist_id}));
+Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsPage(const std::string& playlist_id,
+                                                                int64_t limit, int64_t offset) {
+  static const std::string sql = std::string(kItemColumns) + std::string(kItemRange);
+  auto [from, to] = Clamp(offset, limit);
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {playlist_id, from, to}));
   return ItemsFromRows(res.rows);
 }
 
-Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsPage(const std::string& playlist_id,
-                                                                int64_t limit, int64_t offset) {
-  SONORA_ASSIGN_OR_RETURN(auto res,
-                          db_.Query("SELECT position, track_id, added_at_ms, added_by_user_id "
-                                    "FROM playlist_tracks WHERE playlist_id = ? ORDER BY position "
-                                    "LIMIT ? OFFSET ?",
-                                    {playlist_id, limit, offset}));
+Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsRange(store::Session& s,
+                                                                 const std::string& playlist_id,
+                                                                 int64_t from, int64_t count) {
+  static const std::string sql = std::string(kItemColumns) + std::string(kItemRange);
+  auto [lo, hi] = Clamp(from, count);
+  SONORA_ASSIGN_OR_RETURN(auto res, s.Query(sql, {playlist_id, lo, hi}));
   return ItemsFromRows(res.rows);
+}
+
+Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsAt(
+    store::Session& s, const std::string& playlist_id, const std::vector<int64_t>& positions) {
+  std::vector<int64_t> wanted(positions);
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::vector<PlaylistItem> out;
+  for (size_t begin = 0; begin < wanted.size(); begin += kInListBatch) {
+    size_t end = std::min(wanted.size(), begin + kInListBatch);
+    store::Params params{playlist_id};
+    for (size_t i = begin; i < end; ++i) params.emplace_back(wanted[i]);
+    SONORA_ASSIGN_OR_RETURN(
+        auto res, s.Query(std::string(kItemColumns) + "WHERE playlist_id = ? AND position IN " +
+                              InList(end - begin) + " ORDER BY position",
+                          params));
+    auto items = ItemsFromRows(res.rows);
+    std::move(items.begin(), items.end(), std::back_inserter(out));
+  }
+  return out;
+}
+
+Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsWithTracks(
+    store::Session& s, const std::string& playlist_id, const std::vector<std::string>& track_ids) {
+  std::vector<PlaylistItem> out;
+  for (size_t begin = 0; begin < track_ids.size(); begin += kInListBatch) {
+    size_t end = std::min(track_ids.size(), begin + kInListBatch);
+    store::Params params{playlist_id};
+    for (size_t i = begin; i < end; ++i) params.emplace_back(track_ids[i]);
+    SONORA_ASSIGN_OR_RETURN(
+        auto res, s.Query(std::string(kItemColumns) + "WHERE playlist_id = ? AND track_id IN " +
+                              InList(end - begin) + " ORDER BY position",
+                          params));
+    auto items = ItemsFromRows(res.rows);
+    std::move(items.begin(), items.end(), std::back_inserter(out));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PlaylistItem& a, const PlaylistItem& b) { return a.position < b.position; });
+  return out;
 }
 
 Status PlaylistRepository::RewriteItemsFrom(store::Session& s, const std::string& playlist_id,
@@ -177,6 +240,59 @@ Status PlaylistRepository::RewriteItemsFrom(store::Session& s, const std::string
       s.Query("DELETE FROM playlist_tracks WHERE playlist_id = ? AND position >= ?",
               {playlist_id, from})
           .status());
+  return InsertRows(s, playlist_id, from, items);
+}
+
+Status PlaylistRepository::InsertItems(store::Session& s, const std::string& playlist_id,
+                                       int64_t at, const std::vector<PlaylistItem>& items) {
+  const auto k = static_cast<int64_t>(items.size());
+  SONORA_RETURN_IF_ERROR(Park(s, playlist_id, at, kNoEnd, k));
+  SONORA_RETURN_IF_ERROR(InsertRows(s, playlist_id, at, items));
+  return Unpark(s, playlist_id);
+}
+
+Status PlaylistRepository::RemoveItems(store::Session& s, const std::string& playlist_id,
+                                       const std::vector<int64_t>& positions) {
+  if (positions.empty()) return Status();
+  // Runs of consecutive positions: one DELETE each, and the rows after run i (up to the next
+  // run) move down by the number removed so far.
+  int64_t removed = 0;
+  for (size_t i = 0; i < positions.size();) {
+    size_t j = i + 1;
+    while (j < positions.size() && positions[j] == positions[j - 1] + 1) ++j;
+    const int64_t first = positions[i], end = positions[j - 1] + 1;
+    SONORA_RETURN_IF_ERROR(
+        s.Query("DELETE FROM playlist_tracks WHERE playlist_id = ? AND position >= ? "
+                "AND position < ?",
+                {playlist_id, first, end})
+            .status());
+    removed += end - first;
+    const int64_t next = j < positions.size() ? positions[j] : kNoEnd;
+    SONORA_RETURN_IF_ERROR(Park(s, playlist_id, end, next, -removed));
+    i = j;
+  }
+  return Unpark(s, playlist_id);
+}
+
+Status PlaylistRepository::MoveItems(store::Session& s, const std::string& playlist_id,
+                                     int64_t start, int64_t length, int64_t insert_before) {
+  const int64_t end = start + length;
+  if (insert_before >= start && insert_before <= end) return Status();  // onto itself
+  if (insert_before < start) {
+    // [insert_before, start) moves up by length; the range moves down to insert_before.
+    SONORA_RETURN_IF_ERROR(Park(s, playlist_id, start, end, insert_before - start));
+    SONORA_RETURN_IF_ERROR(Park(s, playlist_id, insert_before, start, length));
+  } else {
+    // [end, insert_before) moves down by length; the range moves up to insert_before - length.
+    SONORA_RETURN_IF_ERROR(Park(s, playlist_id, start, end, insert_before - end));
+    SONORA_RETURN_IF_ERROR(Park(s, playlist_id, end, insert_before, -length));
+  }
+  return Unpark(s, playlist_id);
+}
+
+Status PlaylistRepository::InsertRows(store::Session& s, const std::string& playlist_id,
+                                      int64_t first_position,
+                                      const std::vector<PlaylistItem>& items) {
   for (size_t begin = 0; begin < items.size(); begin += kInsertBatch) {
     size_t end = std::min(items.size(), begin + kInsertBatch);
     std::string sql =
@@ -187,7 +303,7 @@ Status PlaylistRepository::RewriteItemsFrom(store::Session& s, const std::string
     for (size_t i = begin; i < end; ++i) {
       sql += i == begin ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
       params.emplace_back(playlist_id);
-      params.emplace_back(items[i].position);
+      params.emplace_back(first_position + static_cast<int64_t>(i));
       params.emplace_back(items[i].track_id);
       params.emplace_back(items[i].added_at_ms);
       params.emplace_back(items[i].added_by_user_id);
@@ -195,6 +311,33 @@ Status PlaylistRepository::RewriteItemsFrom(store::Session& s, const std::string
     SONORA_RETURN_IF_ERROR(s.Query(sql, params).status());
   }
   return Status();
+}
+
+// (playlist_id, position) is the primary key, and both engines check it row by row: SQLite
+// applies a multi-row UPDATE in rowid order, which is not position order once items were
+// inserted or moved, and PostgreSQL checks a non-deferrable key after each row. So a shift in
+// place ("position = position - k") can collide with a row not yet moved. Instead every
+// renumbering parks the rows it moves at -(new position) - 1, where no row lives, and one
+// final statement brings all parked rows back: each moved row is written twice, and no other
+// row is touched.
+Status PlaylistRepository::Park(store::Session& s, const std::string& playlist_id, int64_t from,
+                                int64_t to, int64_t delta) {
+  if (from >= to || delta == 0) return Status();
+  return s
+      .Query(
+          "UPDATE playlist_tracks SET position = -(position + ?) - 1 "
+          "WHERE playlist_id = ? AND position >= ? AND position < ?",
+          {delta, playlist_id, from, to})
+      .status();
+}
+
+Status PlaylistRepository::Unpark(store::Session& s, const std::string& playlist_id) {
+  return s
+      .Query(
+          "UPDATE playlist_tracks SET position = -position - 1 "
+          "WHERE playlist_id = ? AND position < 0",
+          {playlist_id})
+      .status();
 }
 
 Status PlaylistRepository::InsertOp(store::Session& s, const std::string& playlist_id,

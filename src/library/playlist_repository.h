@@ -36,14 +36,40 @@ class PlaylistRepository {
   Status SetHead(store::Session& s, const std::string& playlist_id, const std::string& snapshot_id,
                  int64_t version, int64_t tracks_count, int64_t now_ms);
 
-  // Items. Positions are dense: 0..tracks_count-1.
-  Result<std::vector<PlaylistItem>> AllItems(store::Session& s, const std::string& playlist_id);
+  // Items. Positions are dense: 0..tracks_count-1, so a page is the range
+  // [offset, offset + limit) of the primary key: a seek, never an OFFSET walk.
   Result<std::vector<PlaylistItem>> ItemsPage(const std::string& playlist_id, int64_t limit,
                                               int64_t offset);
+  // The same range inside a write transaction.
+  Result<std::vector<PlaylistItem>> ItemsRange(store::Session& s, const std::string& playlist_id,
+                                               int64_t from, int64_t count);
+  // The items at `positions` (any order, duplicates allowed), ascending; a position that holds
+  // no item is simply absent from the answer.
+  Result<std::vector<PlaylistItem>> ItemsAt(store::Session& s, const std::string& playlist_id,
+                                            const std::vector<int64_t>& positions);
+  // Every item whose track is one of `track_ids`, ascending by position.
+  Result<std::vector<PlaylistItem>> ItemsWithTracks(store::Session& s,
+                                                    const std::string& playlist_id,
+                                                    const std::vector<std::string>& track_ids);
+
+  // Positional writes. The caller holds the playlist lock and passes arguments that are valid
+  // for the current items (positions inside 0..count); each keeps positions dense and touches
+  // only the rows whose position changes.
+  //
   // Deletes items at positions >= `from` and inserts `items` (whose positions must be
-  // from, from+1, ...). The caller holds the playlist lock.
+  // from, from+1, ...): appends (from == count) and whole-list replaces (from == 0).
   Status RewriteItemsFrom(store::Session& s, const std::string& playlist_id, int64_t from,
                           const std::vector<PlaylistItem>& items);
+  // Inserts `items` before position `at` (their own positions are ignored).
+  Status InsertItems(store::Session& s, const std::string& playlist_id, int64_t at,
+                     const std::vector<PlaylistItem>& items);
+  // Deletes the items at `positions` (ascending, distinct) and closes the gaps.
+  Status RemoveItems(store::Session& s, const std::string& playlist_id,
+                     const std::vector<int64_t>& positions);
+  // Moves [start, start + length) before the item now at `insert_before` (which lies outside
+  // the range; insert_before == count moves it to the end).
+  Status MoveItems(store::Session& s, const std::string& playlist_id, int64_t start, int64_t length,
+                   int64_t insert_before);
 
   // The operation log.
   Status InsertOp(store::Session& s, const std::string& playlist_id, const PlaylistOp& op);
@@ -81,6 +107,15 @@ class PlaylistRepository {
                                 bool public_only);
 
  private:
+  // Inserts `items` at first_position, first_position + 1, ...
+  Status InsertRows(store::Session& s, const std::string& playlist_id, int64_t first_position,
+                    const std::vector<PlaylistItem>& items);
+  // Moves the rows in [from, to) by `delta` to a parked (negative) position; Unpark brings
+  // every parked row of the playlist back. See the .cc for why.
+  Status Park(store::Session& s, const std::string& playlist_id, int64_t from, int64_t to,
+              int64_t delta);
+  Status Unpark(store::Session& s, const std::string& playlist_id);
+
   store::Database& db_;
 };
 

@@ -1,8 +1,9 @@
 #include "library/playlist_service.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
 #include <unordered_map>
+#include <utility>
 
 #include "core/ids.h"
 #include "core/random.h"
@@ -158,15 +159,6 @@ Result<std::string> Commit(PlaylistRepository& repo, store::Session& s, const Pl
   return op.snapshot_id;
 }
 
-// Renumbers `items` densely and writes those from the first position that changed.
-Status WriteBack(PlaylistRepository& repo, store::Session& s, const std::string& playlist_id,
-                 std::vector<PlaylistItem> items, int64_t first_changed) {
-  for (size_t i = 0; i < items.size(); ++i) items[i].position = static_cast<int64_t>(i);
-  first_changed = std::clamp<int64_t>(first_changed, 0, static_cast<int64_t>(items.size()));
-  std::vector<PlaylistItem> tail(items.begin() + first_changed, items.end());
-  return repo.RewriteItemsFrom(s, playlist_id, first_changed, tail);
-}
-
 Status CheckTrackIdShape(const std::vector<std::string>& ids, const char* field) {
   for (const auto& id : ids) {
     if (!IsWellFormedId(id)) return Status::InvalidArgument(field, "malformed track id");
@@ -230,9 +222,10 @@ Result<Paged<PlaylistTrack>> PlaylistService::GetTracks(const std::string& user,
   SONORA_ASSIGN_OR_RETURN(Playlist p, Get(user, playlist_id));
   SONORA_ASSIGN_OR_RETURN(auto items, repo_.ItemsPage(playlist_id, limit, offset));
   std::vector<std::string> ids;
-  std::set<std::string> seen;
+  std::unordered_map<std::string, int> uses;  // occurrences on this page
+  ids.reserve(items.size());
   for (const auto& it : items) {
-    if (seen.insert(it.track_id).second) ids.push_back(it.track_id);
+    if (uses[it.track_id]++ == 0) ids.push_back(it.track_id);
   }
   std::unordered_map<std::string, catalog::Track> tracks;
   for (size_t begin = 0; begin < ids.size(); begin += catalog::kMaxBatchIds) {
@@ -247,10 +240,13 @@ Result<Paged<PlaylistTrack>> PlaylistService::GetTracks(const std::string& user,
   page.total = p.tracks_count;
   page.limit = limit;
   page.offset = offset;
+  page.items.reserve(items.size());
   for (auto& it : items) {
     auto t = tracks.find(it.track_id);
     if (t == tracks.end()) continue;  // the catalog's foreign key makes this unreachable
-    page.items.push_back({.item = std::move(it), .track = t->second});
+    // The last use of a track on the page takes it; earlier ones copy.
+    catalog::Track track = --uses[it.track_id] == 0 ? std::move(t->second) : t->second;
+    page.items.push_back({.item = std::move(it), .track = std::move(track)});
   }
   return page;
 }
@@ -362,9 +358,7 @@ Result<AddTracksResult> PlaylistService::AddTracks(const std::string& user,
       for (size_t i = 0; i < fresh.size(); ++i) fresh[i].position = n + static_cast<int64_t>(i);
       SONORA_RETURN_IF_ERROR(repo_.RewriteItemsFrom(s, playlist_id, n, fresh));
     } else {
-      SONORA_ASSIGN_OR_RETURN(auto items, repo_.AllItems(s, playlist_id));
-      items.insert(items.begin() + at, fresh.begin(), fresh.end());
-      SONORA_RETURN_IF_ERROR(WriteBack(repo_, s, playlist_id, std::move(items), at));
+      SONORA_RETURN_IF_ERROR(repo_.InsertItems(s, playlist_id, at, fresh));
     }
     PlaylistOp op;
     op.kind = OpKind::kAdd;
@@ -401,13 +395,13 @@ Result<std::string> PlaylistService::RemoveTracks(const std::string& user,
     SONORA_ASSIGN_OR_RETURN(Playlist p, repo_.Lock(s, user, playlist_id));
     SONORA_RETURN_IF_ERROR(CheckCanEditItems(p));
     SONORA_ASSIGN_OR_RETURN(Baseline b, BaselineFor(repo_, s, p, request.snapshot_id));
-    SONORA_ASSIGN_OR_RETURN(auto items, repo_.AllItems(s, playlist_id));
-    std::set<int64_t> doomed;
+    // Rebase every named position first, then read only the rows involved: the items at those
+    // positions and the items of tracks removed by id. Never the whole playlist.
+    std::vector<std::string> by_id;
+    std::vector<std::pair<int64_t, const std::string*>> targets;  // rebased position, track
     for (const auto& t : request.tracks) {
       if (!t.positions) {
-        for (const auto& it : items) {
-          if (it.track_id == t.track_id) doomed.insert(it.position);
-        }
+        by_id.push_back(t.track_id);
         continue;
       }
       for (int64_t pos : *t.positions) {
@@ -417,17 +411,31 @@ Result<std::string> PlaylistService::RemoveTracks(const std::string& user,
         }
         auto now_at = RebaseItem(b, pos);
         if (!now_at) return Stale(p);
-        if (items[*now_at].track_id != t.track_id) {
-          // At the current snapshot this is the client's mistake; after rebasing it means the
-          // log and the client disagree, and touching anything would be a guess.
-          if (b.since.empty()) {
-            return Status::InvalidArgument(
-                "tracks", "position " + std::to_string(pos) + " does not hold " + t.track_id);
-          }
-          return Stale(p);
-        }
-        doomed.insert(*now_at);
+        targets.emplace_back(*now_at, &t.track_id);
       }
+    }
+    std::vector<int64_t> wanted;
+    wanted.reserve(targets.size());
+    for (const auto& [at, id] : targets) wanted.push_back(at);
+    SONORA_ASSIGN_OR_RETURN(auto at_positions, repo_.ItemsAt(s, playlist_id, wanted));
+    SONORA_ASSIGN_OR_RETURN(auto of_tracks, repo_.ItemsWithTracks(s, playlist_id, by_id));
+    std::map<int64_t, std::string> doomed;  // position -> track id
+    for (auto& it : of_tracks) doomed.emplace(it.position, std::move(it.track_id));
+    std::unordered_map<int64_t, const std::string*> held;
+    for (const auto& it : at_positions) held.emplace(it.position, &it.track_id);
+    for (const auto& [now_at, track_id] : targets) {
+      auto held_at = held.find(now_at);
+      if (held_at == held.end()) return Stale(p);  // the log and the items disagree
+      if (*held_at->second != *track_id) {
+        // At the current snapshot this is the client's mistake; after rebasing it means the
+        // log and the client disagree, and touching anything would be a guess.
+        if (b.since.empty()) {
+          return Status::InvalidArgument(
+              "tracks", "position " + std::to_string(now_at) + " does not hold " + *track_id);
+        }
+        return Stale(p);
+      }
+      doomed.emplace(now_at, *track_id);
     }
     if (doomed.empty()) {
       snapshot = p.snapshot_id;
@@ -435,18 +443,12 @@ Result<std::string> PlaylistService::RemoveTracks(const std::string& user,
     }
     PlaylistOp op;
     op.kind = OpKind::kRemove;
-    std::vector<PlaylistItem> kept;
-    kept.reserve(items.size());
-    for (auto& it : items) {
-      if (doomed.count(it.position)) {
-        op.positions.push_back(it.position);
-        op.track_ids.push_back(it.track_id);
-      } else {
-        kept.push_back(std::move(it));
-      }
+    for (auto& [pos, id] : doomed) {
+      op.positions.push_back(pos);
+      op.track_ids.push_back(std::move(id));
     }
-    const int64_t new_count = static_cast<int64_t>(kept.size());
-    SONORA_RETURN_IF_ERROR(WriteBack(repo_, s, playlist_id, std::move(kept), *doomed.begin()));
+    const int64_t new_count = p.tracks_count - static_cast<int64_t>(op.positions.size());
+    SONORA_RETURN_IF_ERROR(repo_.RemoveItems(s, playlist_id, op.positions));
     SONORA_ASSIGN_OR_RETURN(snapshot, Commit(repo_, s, p, op, user, new_count, now));
     return Status();
   }));
@@ -496,24 +498,17 @@ Result<std::string> PlaylistService::ReorderTracks(const std::string& user,
     auto before = no_op ? start : RebaseGap(b, request.insert_before);
     if (!before || (*before > *start && *before < *start + len)) return Stale(p);
 
-    SONORA_ASSIGN_OR_RETURN(auto items, repo_.AllItems(s, playlist_id));
     const int64_t st = *start, bf = *before;
+    SONORA_ASSIGN_OR_RETURN(auto moved, repo_.ItemsRange(s, playlist_id, st, len));
+    if (static_cast<int64_t>(moved.size()) != len) return Stale(p);  // log and items disagree
     PlaylistOp op;
     op.kind = OpKind::kMove;
     op.position = st;
     op.item_count = len;
     op.insert_before = bf;
-    for (int64_t i = st; i < st + len; ++i) op.track_ids.push_back(items[i].track_id);
-    int64_t first_changed = static_cast<int64_t>(items.size());
-    if (bf < st) {
-      std::rotate(items.begin() + bf, items.begin() + st, items.begin() + st + len);
-      first_changed = bf;
-    } else if (bf > st + len) {
-      std::rotate(items.begin() + st, items.begin() + st + len, items.begin() + bf);
-      first_changed = st;
-    }
-    const int64_t count = static_cast<int64_t>(items.size());
-    SONORA_RETURN_IF_ERROR(WriteBack(repo_, s, playlist_id, std::move(items), first_changed));
+    for (auto& it : moved) op.track_ids.push_back(std::move(it.track_id));
+    const int64_t count = p.tracks_count;
+    SONORA_RETURN_IF_ERROR(repo_.MoveItems(s, playlist_id, st, len, bf));
     SONORA_ASSIGN_OR_RETURN(snapshot, Commit(repo_, s, p, op, user, count, now));
     return Status();
   }));
@@ -541,7 +536,7 @@ Result<std::string> PlaylistService::ReplaceTracks(const std::string& user,
           {.position = 0, .track_id = id, .added_at_ms = now, .added_by_user_id = user});
     }
     const int64_t count = static_cast<int64_t>(items.size());
-    SONORA_RETURN_IF_ERROR(WriteBack(repo_, s, playlist_id, std::move(items), 0));
+    SONORA_RETURN_IF_ERROR(repo_.RewriteItemsFrom(s, playlist_id, 0, items));
     PlaylistOp op;
     op.kind = OpKind::kReplace;
     op.item_count = count;

@@ -12,13 +12,26 @@ namespace sonora::streaming {
 
 Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(track_id);
+    if (it != cache_.end() && now - it->second.checked < kRecheck) return it->second.ref;
+  }
   SONORA_ASSIGN_OR_RETURN(auto state, repo_.FindStateAndVersion(track_id));
-  if (!state || state->first != "ready") return Status::NotFound("track has no playable media");
+  if (!state || state->first != "ready") {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.erase(track_id);
+    return Status::NotFound("track has no playable media");
+  }
   const int version = state->second;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(track_id);
-    if (it != cache_.end() && it->second.version == version) return it->second;
+    if (it != cache_.end() && it->second.ref.version == version) {
+      it->second.checked = now;
+      return it->second.ref;
+    }
   }
   SONORA_ASSIGN_OR_RETURN(auto row, repo_.FindByTrackId(track_id));
   if (!row || row->media_state != "ready") return Status::NotFound("track has no playable media");
@@ -27,13 +40,32 @@ Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
   ManifestRef ref{std::make_shared<const media::Manifest>(std::move(m)), row->media_version};
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() >= kMaxCachedManifests) cache_.clear();  // bounded; refills on demand
-  cache_[track_id] = ref;
+  cache_[track_id] = Entry{ref, now, {}};
   return ref;
 }
 
 Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std::string& rendition,
                                          const std::string& file_name) {
   SONORA_ASSIGN_OR_RETURN(ManifestRef ref, Manifest(track_id));
+  const std::string key = rendition + "/" + file_name;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(track_id);
+    if (it != cache_.end() && it->second.ref.version == ref.version) {
+      auto f = it->second.files.find(key);
+      if (f != it->second.files.end()) return f->second;
+    }
+  }
+  SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(track_id, ref, rendition, file_name));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(track_id);
+  if (it != cache_.end() && it->second.ref.version == ref.version) it->second.files[key] = out;
+  return out;
+}
+
+Result<ResolvedFile> MediaFiles::ResolveOnDisk(const std::string& track_id, const ManifestRef& ref,
+                                               const std::string& rendition,
+                                               const std::string& file_name) {
   const int version = ref.version;
   const media::Rendition* r = ref.manifest->Find(rendition);
   if (!r) return Status::NotFound("no such rendition");

@@ -4,6 +4,7 @@
 // §1: path traversal). A request never contributes a path component the catalog didn't issue.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,21 +39,34 @@ class MediaFiles {
 
   // The track's manifest and media version, when its media is ready. Parsed manifests are
   // cached by (track, version): a re-encode bumps the version, so a stale one is never used.
+  // The version itself is re-read from the database at most every kRecheck per track, so a
+  // re-encode or a takedown reaches the chunk routes within that time (another process, such
+  // as `sonora ingest`, may have made it).
   // Errors: kNotFound when the track has no ready media. Thread-safe.
   Result<ManifestRef> Manifest(const std::string& track_id);
 
   // Errors: kNotFound for an unknown track, rendition or file name, media not ready, a file
-  // missing on disk, or a path that escapes the store.
+  // missing on disk, or a path that escapes the store. Files of a version never change, so a
+  // resolved file is remembered with its manifest (a file deleted since fails at open()).
   Result<ResolvedFile> Resolve(const std::string& track_id, const std::string& rendition,
                                const std::string& file_name);
 
  private:
   static constexpr size_t kMaxCachedManifests = 20'000;
+  static constexpr std::chrono::seconds kRecheck{2};
+
+  struct Entry {
+    ManifestRef ref;
+    std::chrono::steady_clock::time_point checked;
+    std::unordered_map<std::string, ResolvedFile> files;  // "<rendition>/<file>"
+  };
+  Result<ResolvedFile> ResolveOnDisk(const std::string& track_id, const ManifestRef& ref,
+                                     const std::string& rendition, const std::string& file_name);
 
   media::MediaRepository& repo_;
   const media::MediaStore& store_;
   std::mutex mu_;
-  std::unordered_map<std::string, ManifestRef> cache_ SONORA_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_);
 };
 
 }  // namespace sonora::streaming

@@ -60,15 +60,24 @@ Result<catalog::Track> PlayService::CheckPlayable(const http::Principal& user,
   return std::move(tracks[0]);
 }
 
-Result<std::vector<catalog::Track>> PlayService::NextTracks(const catalog::Track& current,
+Result<std::vector<catalog::Track>> PlayService::NextTracks(const http::Principal& user,
+                                                            const catalog::Track& current,
                                                             const PlayRequest& request) {
   std::vector<catalog::Track> out;
   std::string album_id = current.album.album_id;  // no context: continue the album
   if (request.context_uri) {
     auto parts = Split(*request.context_uri, ':');
-    if (parts.size() != 3 || (parts[0] != "sonora" && parts[0] != "spotify") ||
-        parts[1] != "album" || !IsWellFormedId(parts[2])) {
-      return Status::InvalidArgument("context", "'context.uri' must be sonora:album:<album_id>");
+    const bool known = parts.size() == 3 && (parts[0] == "sonora" || parts[0] == "spotify") &&
+                       (parts[1] == "album" || parts[1] == "playlist" || parts[1] == "artist") &&
+                       IsWellFormedId(parts[2]);
+    if (!known || (parts[1] != "album" && !context_tracks_)) {
+      return Status::InvalidArgument(
+          "context", "'context.uri' must be sonora:album:<id>, sonora:playlist:<id> or "
+                     "sonora:artist:<id>");
+    }
+    if (parts[1] != "album") {
+      return context_tracks_(user, parts[1], parts[2], current.track_id,
+                             request.context_position, kNextTracks);
     }
     album_id = parts[2];
   }
@@ -113,7 +122,7 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
                     "preview.ogg";
   }
   r.hls_url = "/api/v1/stream/" + track.track_id + "/master.m3u8";
-  SONORA_ASSIGN_OR_RETURN(r.next_tracks, NextTracks(track, request));
+  SONORA_ASSIGN_OR_RETURN(r.next_tracks, NextTracks(user, track, request));
   r.track = std::move(track);
 
   // The session is recorded so playback events can refer to it (the events issue).
@@ -123,7 +132,8 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   if (encrypted) r.encryption_key = keys_.SessionKey(r.playback_session_id);
   SONORA_RETURN_IF_ERROR(sessions_.Insert({r.playback_session_id, user.user_id,
                                             r.track.track_id, request.device_id, r.quality,
-                                            clock_.NowMillis(), encrypted}));
+                                            clock_.NowMillis(), encrypted,
+                                            request.context_uri.value_or("")}));
   return r;
 }
 

@@ -2,6 +2,7 @@
 // playback session, and hands out signed URLs for the qualities the tier may use.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +23,8 @@ inline constexpr int kNextTracks = 5;  // queue preview returned with each play
 
 struct PlayRequest {
   std::string track_id;
-  std::optional<std::string> context_uri;  // "sonora:album:<id>" (also "spotify:album:<id>")
+  // "sonora:album:<id>", "sonora:playlist:<id>" or "sonora:artist:<id>" ("spotify:" too)
+  std::optional<std::string> context_uri;
   std::optional<int64_t> context_position;
   std::string quality;  // "low" | "normal" | "high" | "lossless" | "96kbps" ...; "" = best
   std::string device_id;
@@ -55,6 +57,14 @@ std::vector<StreamOption> AllowedStreams(auth::Tier tier);
 // HLS variants by tier: free hls_96/hls_160, everyone else adds hls_256.
 std::vector<std::string> AllowedHlsRenditions(auth::Tier tier);
 
+// The tracks that follow `current` in a playlist or artist context, as `user` may see them:
+// from `position + 1` when a position is given, else after `current`'s place. Supplied by the
+// app (playlists and play counts live in other modules). kNotFound when the context is not
+// visible to the user.
+using ContextTracks = std::function<Result<std::vector<catalog::Track>>(
+    const http::Principal& user, std::string_view type, const std::string& id,
+    const std::string& current, std::optional<int64_t> position, size_t count)>;
+
 class PlayService {
  public:
   PlayService(SessionRepository& sessions, catalog::CatalogRepository& catalog,
@@ -75,11 +85,15 @@ class PlayService {
   std::string SignedPrefix(const http::Principal& user, const std::string& track_id,
                            const std::string& rendition, const std::string& session_id) const;
 
+  // Enables playlist and artist contexts (album contexts work without it).
+  void SetContextTracks(ContextTracks fn) { context_tracks_ = std::move(fn); }
+
   // Checks that `user` may play `track_id` now (exists, has media, available in their country).
   Result<catalog::Track> CheckPlayable(const http::Principal& user, const std::string& track_id);
 
  private:
-  Result<std::vector<catalog::Track>> NextTracks(const catalog::Track& current,
+  Result<std::vector<catalog::Track>> NextTracks(const http::Principal& user,
+                                                 const catalog::Track& current,
                                                  const PlayRequest& request);
 
   SessionRepository& sessions_;
@@ -88,6 +102,7 @@ class PlayService {
   const UrlSigner& signer_;
   const HlsKeys& keys_;
   const Clock& clock_;
+  ContextTracks context_tracks_;
 };
 
 }  // namespace sonora::streaming

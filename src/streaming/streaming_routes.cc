@@ -189,7 +189,9 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
   // (a player fetches many chunks), and nothing from the path reaches the filesystem unchecked.
   router.Add(
       Method::kGet, "/s/{token}/{track_id}/{rendition}/{file}", "media:get",
-      {.auth = http::AuthPolicy::kPublic, .limit = http::LimitClass::kNone},
+      // Inline: token checks, cached manifests and sessions, then sendfile. A cache miss reads
+      // the database on the I/O thread once per track (or session) every few seconds.
+      {.auth = http::AuthPolicy::kPublic, .limit = http::LimitClass::kNone, .blocking = false},
       [d](Request& req) -> Result<Response> {
         const std::string track_id(req.PathParam("track_id"));
         const std::string rendition(req.PathParam("rendition"));

@@ -73,8 +73,10 @@ TEST(AbrTest, UserCapAndEmptyOffers) {
 
 TEST(AbrTest, ThroughputAverageAndParsing) {
   EXPECT_DOUBLE_EQ(UpdateThroughput(std::nullopt, 800), 800);
-  EXPECT_DOUBLE_EQ(UpdateThroughput(800, 400),
-                   800 * (1 - kThroughputEwmaAlpha) + 400 * kThroughputEwmaAlpha);
+  EXPECT_DOUBLE_EQ(UpdateThroughput(800, 400), 400) << "a drop counts at once";
+  EXPECT_DOUBLE_EQ(UpdateThroughput(400, 800),
+                   400 * (1 - kThroughputEwmaAlpha) + 800 * kThroughputEwmaAlpha)
+      << "a rise is averaged in";
   EXPECT_EQ(ParseKbpsKey("160kbps"), 160);
   EXPECT_EQ(ParseKbpsKey("lossless"), std::nullopt);
   EXPECT_EQ(ParseKbpsKey("kbps"), std::nullopt);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/server_process.h"
@@ -192,6 +193,26 @@ TEST_F(PlayTest, FourHundredKilobitsStepsDown) {
   EXPECT_EQ(std::find(q.begin() + 1, q.end(), "320kbps"), q.end())
       << "320 after the first measurement at 400 kbit/s";
   EXPECT_LT(r["average_throughput_kbps"].get<double>(), 600);
+}
+
+// The link drops from 4 Mbit/s to 300 kbit/s while the track plays: the player is at 320 before
+// the drop and steps down at a later chunk boundary of the same track.
+TEST_F(PlayTest, AMidTrackDropStepsQualityDown) {
+  ThrottleProxy proxy(server_->port(), 4'000'000 / 8);
+  Json r;
+  std::thread player([&] { r = Play(proxy.port(), {"--speed", "4", "--max-seconds", "60"}); });
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  proxy.SetBytesPerSecond(300'000 / 8);
+  player.join();
+  ASSERT_TRUE(r.is_object());
+  std::printf("drop report: %s\n", r.dump().c_str());
+  const auto q = Qualities(r);
+  auto first_320 = std::find(q.begin(), q.end(), "320kbps");
+  ASSERT_NE(first_320, q.end()) << "top quality before the drop";
+  EXPECT_NE(std::find_if(first_320, q.end(), [](const std::string& x) { return x != "320kbps"; }),
+            q.end())
+      << "a lower quality after the drop, in the same track";
+  EXPECT_GE(r["quality_switches"].get<int>(), 2);
 }
 
 }  // namespace

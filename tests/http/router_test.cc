@@ -126,6 +126,11 @@ class RouterTest : public ::testing::Test {
             SONORA_ASSIGN_OR_RETURN(Page page, ParsePage(req));
             return Response::Json(200, Json{{"limit", page.limit}, {"offset", page.offset}});
           });
+    r.Add(Method::kGet, "/media/{token}/{file}", "media", {.auth = AuthPolicy::kPublic,
+                                                           .blocking = false},
+          [](Request& req) -> Result<Response> {
+            return Response::Text(200, "audio/ogg", std::string(req.PathParam("file")));
+          });
     r.Add(Method::kGet, "/cached", "cached", {.auth = AuthPolicy::kPublic},
           [](Request&) -> Result<Response> {
             Response resp = Response::Text(200, "audio/ogg", "x");
@@ -171,6 +176,16 @@ TEST_F(RouterTest, MatchesAndCapturesPathParameters) {
   EXPECT_EQ(BodyOf(r), Json({{"artist", "ar1"}, {"album", "al2"}}));
   EXPECT_EQ(last_request_.path_params, (std::vector<std::pair<std::string, std::string>>{
                                            {"artist_id", "ar1"}, {"album_id", "al2"}}));
+}
+
+TEST_F(RouterTest, OnlyRoutesDeclaredNonBlockingRunInline) {
+  EXPECT_TRUE(router().RunsInline(Method::kGet, "/media/tok/chunk_0.ogg"));
+  EXPECT_TRUE(router().RunsInline(Method::kHead, "/media/tok/chunk_0.ogg"));
+  EXPECT_FALSE(router().RunsInline(Method::kPost, "/media/tok/chunk_0.ogg"));  // no such route
+  EXPECT_FALSE(router().RunsInline(Method::kGet, "/media/tok"));
+  EXPECT_FALSE(router().RunsInline(Method::kGet, "/api/v1/tracks/t1"));
+  EXPECT_FALSE(router().RunsInline(Method::kGet, "/nope"));
+  EXPECT_EQ(Send(Method::kGet, "/media/tok/chunk_0.ogg").body, "chunk_0.ogg");
 }
 
 TEST_F(RouterTest, DecodedPathParameter) {
@@ -308,7 +323,7 @@ TEST_F(RouterTest, EveryAdminRouteIsBehindTheAdminPolicy) {
       EXPECT_EQ(info.auth, AuthPolicy::kAdmin) << info.pattern;
     }
   }
-  EXPECT_EQ(router().Routes().size(), 12u);
+  EXPECT_EQ(router().Routes().size(), 13u);
   EXPECT_EQ(router().Routes()[0].action, "tracks:get");
   EXPECT_EQ(router().Routes()[0].pattern, "/api/v1/tracks/{id}");
   EXPECT_EQ(router().Routes()[0].method, Method::kGet);

@@ -1,9 +1,12 @@
 // PlaylistService on both backends: item operations keep positions dense, reorder matches a
 // reference implementation, stale snapshots are rebased (or refused with kAborted, never
 // touching a different item), concurrent writers lose nothing, and the 10,000-item cap.
+// Positional writes are checked against a vector model whatever the rows' physical order.
 #include "library/playlist_service.h"
 
 #include <algorithm>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "playlist_fixture.h"
@@ -362,6 +365,110 @@ TEST_P(PlaylistServiceTest, ActivityRecordsWhoDidWhatNewestFirst) {
   EXPECT_EQ(log->items[3].kind, OpKind::kAdd);
   EXPECT_EQ(log->items[4].kind, OpKind::kCreate);
   EXPECT_THAT(service_->GetActivity("carol", id, 10, 0), StatusIs(Code::kNotFound));
+}
+
+// Positional writes renumber rows in SQL, touching only the rows that move. Inserting at the
+// front first makes the table's physical (rowid) order differ from position order, which is
+// the case where a naive "position = position - k" UPDATE trips the primary key half-way.
+TEST_P(PlaylistServiceTest, RemovingFromTheMiddleKeepsPositionsDenseWhateverTheRowOrder) {
+  std::string id = NewPlaylist("alice");
+  std::vector<int> model = {10, 11, 12, 13, 14, 15};
+  Append("alice", id, model);
+  for (int t : {9, 8, 7, 6, 5}) {  // each at the front: rowids now run against positions
+    ASSERT_THAT(service_->AddTracks("alice", id, {.track_ids = Ids({t}), .position = 0}), IsOk());
+    model.insert(model.begin(), t);
+  }
+  ASSERT_THAT(Items(id), ElementsAreArray(Ids(model)));  // 5..15
+  // Two runs and a single position in one request: 6,7 | 10 | 12,13.
+  ASSERT_THAT(service_->RemoveTracks(
+                  "alice", id,
+                  {.tracks = {{.track_id = Track(6), .positions = std::vector<int64_t>{1}},
+                              {.track_id = Track(7), .positions = std::vector<int64_t>{2}},
+                              {.track_id = Track(10), .positions = std::vector<int64_t>{5}},
+                              {.track_id = Track(13), .positions = std::vector<int64_t>{8}},
+                              {.track_id = Track(12), .positions = std::vector<int64_t>{7}}}}),
+              IsOk());
+  EXPECT_THAT(Items(id), ElementsAreArray(Ids({5, 8, 9, 11, 14, 15})));
+  auto log = service_->GetActivity("alice", id, 1, 0);
+  ASSERT_THAT(log, IsOk());
+  EXPECT_THAT(log->items[0].positions, ElementsAre(1, 2, 5, 7, 8));
+  EXPECT_THAT(log->items[0].track_ids, ElementsAreArray(Ids({6, 7, 10, 12, 13})));
+  EXPECT_EQ(log->items[0].tracks_count_after, 6);
+}
+
+// Random inserts, removes (by position and by id) and moves against a plain vector, with the
+// table read back after every step: positions stay exactly 0..n-1 and the order matches.
+TEST_P(PlaylistServiceTest, RandomPositionalWritesMatchAVectorModel) {
+  std::string id = NewPlaylist("alice");
+  std::vector<int> model;
+  std::mt19937 rng(11);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  for (int step = 0; step < 60; ++step) {
+    const int n = static_cast<int>(model.size());
+    const int what = n < 4 ? 0 : pick(0, 3);
+    if (what == 0) {  // insert 1-4 tracks at a random position
+      std::vector<int> fresh;
+      for (int i = pick(1, 4); i > 0; --i) fresh.push_back(pick(0, 29));
+      const int at = pick(0, n);
+      ASSERT_THAT(service_->AddTracks("alice", id, {.track_ids = Ids(fresh), .position = at}),
+                  IsOk());
+      model.insert(model.begin() + at, fresh.begin(), fresh.end());
+    } else if (what == 1) {  // remove a few scattered positions
+      std::set<int> chosen;
+      for (int i = pick(1, 4); i > 0; --i) chosen.insert(pick(0, n - 1));
+      RemoveTracksRequest r;
+      for (int pos : chosen) {
+        r.tracks.push_back({.track_id = Track(model[pos]),
+                            .positions = std::vector<int64_t>{static_cast<int64_t>(pos)}});
+      }
+      ASSERT_THAT(service_->RemoveTracks("alice", id, r), IsOk());
+      for (auto it = chosen.rbegin(); it != chosen.rend(); ++it) model.erase(model.begin() + *it);
+    } else if (what == 2) {  // remove every occurrence of one track
+      const int t = model[pick(0, n - 1)];
+      ASSERT_THAT(service_->RemoveTracks("alice", id, {.tracks = {{.track_id = Track(t)}}}),
+                  IsOk());
+      model.erase(std::remove(model.begin(), model.end(), t), model.end());
+    } else {  // move a range
+      const int start = pick(0, n - 1);
+      const int length = pick(1, n - start);
+      const int before = pick(0, n);
+      ASSERT_THAT(
+          service_->ReorderTracks(
+              "alice", id, {.range_start = start, .range_length = length, .insert_before = before}),
+          IsOk());
+      model = ReferenceReorder(model, start, length, before);
+    }
+    ASSERT_THAT(Items(id), ElementsAreArray(Ids(model))) << "after step " << step;
+    auto p = service_->Get("alice", id);
+    ASSERT_THAT(p, IsOk());
+    ASSERT_EQ(p->tracks_count, static_cast<int64_t>(model.size()));
+  }
+}
+
+// Pages are position ranges: every offset returns exactly the items at those positions.
+TEST_P(PlaylistServiceTest, PagesAreTheirPositionRanges) {
+  std::string id = NewPlaylist("alice");
+  std::vector<int> model;
+  for (int i = 0; i < 25; ++i) model.push_back(i);
+  Append("alice", id, model);
+  ASSERT_THAT(service_->AddTracks("alice", id, {.track_ids = Ids({29}), .position = 3}), IsOk());
+  model.insert(model.begin() + 3, 29);
+  for (int64_t offset : {0, 3, 10, 24, 25, 26, 1000}) {
+    auto page = service_->GetTracks("alice", id, 5, offset);
+    ASSERT_THAT(page, IsOk());
+    EXPECT_EQ(page->total, 26);
+    std::vector<std::string> got;
+    for (size_t i = 0; i < page->items.size(); ++i) {
+      EXPECT_EQ(page->items[i].item.position, offset + static_cast<int64_t>(i));
+      EXPECT_EQ(page->items[i].track.track_id, page->items[i].item.track_id);
+      got.push_back(page->items[i].item.track_id);
+    }
+    std::vector<std::string> want;
+    for (int64_t p = offset; p < std::min<int64_t>(offset + 5, 26); ++p) {
+      want.push_back(Track(model[p]));
+    }
+    EXPECT_EQ(got, want) << "offset " << offset;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PlaylistServiceTest,

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -246,6 +248,10 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
     if (!parsed.ok()) {
       res = ErrorResponse(parsed, "-");
       StampRefusal(res);
+    } else if (router.RunsInline(req.method, req.path)) {
+      // A handler that never waits (signed media from cached manifests): two thread hops would
+      // cost more than the handler itself.
+      res = router.Dispatch(req);
     } else {
       // Hand the request to a worker; the coroutine resumes on this session's strand after.
       auto& pool = IsHealthPath(req.path) ? health_workers : workers;
@@ -261,9 +267,17 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
     if (res.file) {
       file_fd = ::open(res.file->path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
       if (file_fd < 0) {
-        // The file went away between the handler's check and now (a re-encode replaced it).
+        const int err = errno;
         std::string rid(res.GetHeader("X-Request-Id"));
-        res = ErrorResponse(404, "not_found", "media file is no longer available");
+        if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+          // Out of descriptors is our problem and passes: a player must retry, not give up.
+          log::Warn("cannot open media file: " + std::string(std::strerror(err)) +
+                    " request_id=" + rid);
+          res = ErrorResponse(Status::Unavailable("the server is busy, retry shortly"), rid);
+        } else {
+          // The file went away between the handler's check and now (a re-encode replaced it).
+          res = ErrorResponse(404, "not_found", "media file is no longer available");
+        }
         res.SetHeader("X-Request-Id", rid);
       }
     }

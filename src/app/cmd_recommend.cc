@@ -1,0 +1,233 @@
+// `sonora recommend train|eval|run` (docs/recommendations.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "app/commands.h"
+#include "app/wiring.h"
+#include "core/json.h"
+#include "core/progress.h"
+#include "recommend/cf_model.h"
+#include "recommend/eval_runner.h"
+#include "recommend/history_loader.h"
+#include "recommend/interactions.h"
+#include "recommend/synthetic.h"
+
+namespace sonora::app {
+
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "sonora: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+recommend::AlsOptions AlsFrom(const RecommendOptions& o) {
+  recommend::AlsOptions als;
+  als.factors = o.factors;
+  als.iterations = o.iterations;
+  als.alpha = o.alpha;
+  als.regularization = o.regularization;
+  als.cg_steps = o.cg_steps;
+  als.threads = o.threads;
+  als.seed = o.seed;
+  return als;
+}
+
+// Prints one line per ALS iteration (loss and time) under a progress bar on stderr.
+class IterationPrinter {
+ public:
+  explicit IterationPrinter(int iterations)
+      : bar_("als", iterations, "iter"), tty_(isatty(STDERR_FILENO) != 0) {}
+  void operator()(const recommend::AlsIteration& it) {
+    std::fprintf(stderr, "%sals: iteration %d loss %.6f (%.2f s)\n", tty_ ? "\r\033[K" : "",
+                 it.iteration, it.loss, it.seconds);
+    bar_.Update(it.iteration);
+  }
+  void Finish() { bar_.Finish(); }
+
+ private:
+  ProgressBar bar_;
+  bool tty_;
+};
+
+void PrintTable(const recommend::EvalReport& r, const std::string& source, int holdout,
+                bool validation) {
+  std::printf("dataset: %s\n", source.c_str());
+  std::printf("users %d, items %d, interactions %lld, train cells %lld, evaluated users %lld\n",
+              r.users, r.items, static_cast<long long>(r.interactions),
+              static_cast<long long>(r.train_nnz), static_cast<long long>(r.evaluated_users));
+  std::printf("split: %s, %d held out per user%s\n",
+              r.by_time ? "leave-last-out by time" : "seeded random holdout (no times)", holdout,
+              validation ? " (VALIDATION split: test items removed, then held out again)" : "");
+  std::printf("\n%-12s %10s %10s %10s %10s %10s %9s\n", "model", "prec@10", "recall@10", "ndcg@10",
+              "coverage", "diversity", "seconds");
+  for (const auto& m : r.models) {
+    std::printf("%-12s %10.4f %10.4f %10.4f %10.4f %10.4f %9.2f\n", m.model.c_str(), m.precision,
+                m.recall, m.ndcg, m.coverage, m.diversity, m.seconds);
+  }
+  const auto& als = r.models[0];
+  for (size_t k = 1; k < r.models.size(); ++k) {
+    const auto& b = r.models[k];
+    std::printf("als ndcg@10 / %s: %s\n", b.model.c_str(),
+                b.ndcg > 0 ? (std::to_string(als.ndcg / b.ndcg) + "x").c_str() : "n/a");
+  }
+}
+
+Json ReportJson(const recommend::EvalReport& r, const std::string& source,
+                const RecommendOptions& o) {
+  Json models = Json::array();
+  for (const auto& m : r.models) {
+    models.push_back({{"model", m.model},
+                      {"precision_at_10", m.precision},
+                      {"recall_at_10", m.recall},
+                      {"ndcg_at_10", m.ndcg},
+                      {"coverage", m.coverage},
+                      {"diversity", m.diversity},
+                      {"seconds", m.seconds}});
+  }
+  Json losses = Json::array();
+  for (const auto& it : r.iterations) losses.push_back(it.loss);
+  return {{"dataset", source},
+          {"users", r.users},
+          {"items", r.items},
+          {"interactions", r.interactions},
+          {"train_cells", r.train_nnz},
+          {"evaluated_users", r.evaluated_users},
+          {"split", r.by_time ? "time" : "random"},
+          {"holdout", o.holdout},
+          {"validation", o.validation},
+          {"als",
+           {{"factors", o.factors},
+            {"iterations", o.iterations},
+            {"alpha", o.alpha},
+            {"regularization", o.regularization},
+            {"cg_steps", o.cg_steps},
+            {"weighting", o.weighting},
+            {"bm25_k1", o.bm25_k1},
+            {"bm25_b", o.bm25_b},
+            {"seed", o.seed},
+            {"loss", losses}}},
+          {"item_knn", {{"neighbors", o.neighbors}}},
+          {"models", models}};
+}
+
+}  // namespace
+
+int RunRecommendEval(const Config& config, const RecommendOptions& o) {
+  std::vector<recommend::Interaction> interactions;
+  int32_t users = 0, items = 0;
+  bool by_time = false;
+  std::string source;
+  recommend::SyntheticOptions s;
+  recommend::SyntheticData data;
+  if (o.synthetic) {
+    s.users = o.synthetic_users;
+    s.items = o.synthetic_items;
+    s.seed = o.seed;
+    data = recommend::GenerateSynthetic(s);
+    interactions = data.interactions;
+    users = data.users;
+    items = data.items;
+    by_time = true;
+    source = "synthetic (" + std::to_string(s.users) + " users, " + std::to_string(s.items) +
+             " items, " + std::to_string(s.clusters) + " planted clusters, seed " +
+             std::to_string(s.seed) + ")";
+  } else {
+    Result<recommend::InteractionBuilder> builder = Status::NotFound("no input");
+    if (!o.interactions.empty()) {
+      recommend::FileReadReport read;
+      builder = recommend::ReadInteractionsFile(o.interactions, read);
+      if (read.malformed > 0) {
+        std::string lines;
+        for (int64_t n : read.malformed_examples) lines += " " + std::to_string(n);
+        std::fprintf(stderr, "sonora: %s: skipped %lld malformed lines of %lld (first:%s)\n",
+                     o.interactions.c_str(), static_cast<long long>(read.malformed),
+                     static_cast<long long>(read.lines), lines.c_str());
+      }
+      source = o.interactions;
+    } else {
+      auto app = App::Open(config);
+      if (!app.ok()) return Fail(app.status());
+      builder = recommend::LoadListeningHistory((*app)->db(), {});
+      source = "listening history in " + (*app)->db().Describe();
+    }
+    if (!builder.ok()) return Fail(builder.status());
+    interactions = builder->interactions();
+    users = builder->users().size();
+    items = builder->items().size();
+    by_time = builder->has_times();
+  }
+
+  recommend::EvalOptions options;
+  options.split.holdout = o.holdout;
+  options.split.seed = o.seed;
+  options.als = AlsFrom(o);
+  options.knn.neighbors = o.neighbors;
+  options.knn.threads = o.threads;
+  options.threads = o.threads;
+  options.validation = o.validation;
+  if (o.synthetic) {
+    options.reference = [&](const recommend::InteractionMatrix& train) {
+      return recommend::MakeOracleRecommender(data, s, train);
+    };
+  }
+  options.bm25 = o.weighting == "bm25";
+  options.bm25_options = {.k1 = o.bm25_k1, .b = o.bm25_b};
+  IterationPrinter printer(o.iterations);
+  auto report = recommend::RunEvaluation(interactions, users, items, by_time, options,
+                                         [&](const recommend::AlsIteration& it) { printer(it); });
+  printer.Finish();
+  if (!report.ok()) return Fail(report.status());
+  if (o.json) {
+    std::printf("%s\n", DumpJson(ReportJson(*report, source, o)).c_str());
+  } else {
+    PrintTable(*report, source, o.holdout, o.validation);
+  }
+  return 0;
+}
+
+int RunRecommendTrain(const Config& config, const RecommendOptions& o) {
+  auto app = App::Open(config);
+  if (!app.ok()) return Fail(app.status());
+  auto builder = recommend::LoadListeningHistory((*app)->db(), {});
+  if (!builder.ok()) return Fail(builder.status());
+  auto matrix = builder->Build();
+  std::fprintf(stderr, "recommend: %d users, %d tracks, %lld interactions\n", matrix.users(),
+               matrix.items(), static_cast<long long>(matrix.nnz()));
+  if (matrix.nnz() == 0) {
+    return Fail(
+        Status::FailedPrecondition("no_history", "no listening history yet: nothing to train on"));
+  }
+  if (o.weighting == "bm25") {
+    matrix = recommend::WeightBm25(matrix, {.k1 = o.bm25_k1, .b = o.bm25_b});
+  }
+  IterationPrinter printer(o.iterations);
+  auto model = recommend::TrainAls(matrix, AlsFrom(o),
+                                   [&](const recommend::AlsIteration& it) { printer(it); });
+  printer.Finish();
+  if (!model.ok()) return Fail(model.status());
+  model->user_ids = builder->users().ids();
+  model->item_ids = builder->items().ids();
+  const std::string path = recommend::FactorModelPath(config.data_dir);
+  if (Status s = recommend::SaveFactorModel(*model, path); !s.ok()) return Fail(s);
+  std::printf("%s\n", path.c_str());
+  return 0;
+}
+
+int RunRecommendRun(const Config& config) {
+  auto app = App::Open(config);
+  if (!app.ok()) return Fail(app.status());
+  std::unique_ptr<ProgressBar> bar;
+  auto generated = (*app)->discover_weekly().GenerateAll([&](int64_t done, int64_t total) {
+    if (!bar) bar = std::make_unique<ProgressBar>("discover weekly", total, "users");
+    bar->Update(done);
+  });
+  if (bar) bar->Finish();
+  if (!generated.ok()) return Fail(generated.status());
+  std::printf("discover weekly: %lld users\n", static_cast<long long>(*generated));
+  return 0;
+}
+
+}  // namespace sonora::app

@@ -1,0 +1,52 @@
+// One evaluation run, as `sonora recommend eval` performs it: split, fit ALS, popularity and
+// item-kNN on the same training matrix, and score all three on the same held-out items.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "core/result.h"
+#include "recommend/cf_model.h"
+#include "recommend/evaluation.h"
+#include "recommend/recommender.h"
+
+namespace sonora::recommend {
+
+struct EvalOptions {
+  SplitOptions split;
+  AlsOptions als;
+  ItemKnnOptions knn;
+  // Worker threads for scoring. Default: 2.
+  int threads = 2;
+  // Re-weight ALS's input with BM25 (interactions.h) before training; the baselines always see
+  // the raw matrix. Default: false.
+  bool bm25 = false;
+  Bm25Options bm25_options;
+  // When set, one more row scored on the same split: a reference such as the synthetic
+  // population's oracle (synthetic.h), built from the training matrix.
+  std::function<std::unique_ptr<Recommender>(const InteractionMatrix& train)> reference;
+  // Score on a validation split instead of the test split: the test items are removed first,
+  // then the last `split.holdout` of what remains are held out again. Tune with this; report
+  // the test split (docs/recommendations.md, "Tuning").
+  bool validation = false;
+};
+
+struct EvalReport {
+  int32_t users = 0, items = 0;
+  int64_t interactions = 0;  // input rows
+  int64_t train_nnz = 0;     // distinct (user, item) cells in the training matrix
+  int64_t evaluated_users = 0;
+  bool by_time = false;              // leave-last-out by time (else seeded-random holdout)
+  std::vector<ModelMetrics> models;  // als, popularity, item_knn[, the reference]
+  std::vector<AlsIteration> iterations;
+};
+
+// Errors: kInvalidArgument for bad options (as TrainAls; holdout < 1) or when no user has
+// enough interactions to hold any out (field "holdout").
+Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int32_t users,
+                                 int32_t items, bool by_time, const EvalOptions& options,
+                                 const std::function<void(const AlsIteration&)>& on_iteration);
+
+}  // namespace sonora::recommend

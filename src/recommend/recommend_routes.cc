@@ -1,0 +1,174 @@
+#include "recommend/recommend_routes.h"
+
+#include <cctype>
+
+#include "catalog/catalog_json.h"
+#include "core/ids.h"
+#include "core/json.h"
+#include "core/strings.h"
+#include "core/time_format.h"
+#include "http/request.h"
+
+namespace sonora::recommend {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+// Route table (docs/api/routes.md):
+//   GET /api/v1/recommendations   recommendations:get   seed_tracks seed_artists seed_genres
+//                                                      limit market
+//   GET /api/v1/playlists/discover-weekly  discover_weekly:get  market
+//   GET /api/v1/artists/{id}/related-artists  artists:related  (no parameters)
+//   GET /api/v1/radio                      radio:get            seed_track limit offset market
+
+// A comma-separated seed list; absent or empty is no seeds. Empty pieces ("a,,b") fail.
+Result<std::vector<std::string>> SeedList(const Request& req, const char* name) {
+  auto raw = req.QueryParam(name);
+  if (!raw || raw->empty()) return std::vector<std::string>();
+  std::vector<std::string> out = Split(*raw, ',');
+  if (out.size() > kMaxSeeds) {
+    return Status::InvalidArgument(name, "at most " + std::to_string(kMaxSeeds) + " seeds");
+  }
+  return out;
+}
+
+bool WellFormedGenre(std::string_view g) {
+  if (g.empty() || g.size() > 64) return false;
+  for (char c : g) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && c != ' ' && c != '-' && c != '&' && c != '_') return false;
+  }
+  return true;
+}
+
+Result<Seeds> ParseSeeds(const Request& req) {
+  Seeds seeds;
+  SONORA_ASSIGN_OR_RETURN(seeds.tracks, SeedList(req, "seed_tracks"));
+  SONORA_ASSIGN_OR_RETURN(seeds.artists, SeedList(req, "seed_artists"));
+  SONORA_ASSIGN_OR_RETURN(seeds.genres, SeedList(req, "seed_genres"));
+  for (const auto& id : seeds.tracks) {
+    if (!IsWellFormedId(id)) return Status::InvalidArgument("seed_tracks", "malformed track id");
+  }
+  for (const auto& id : seeds.artists) {
+    if (!IsWellFormedId(id)) return Status::InvalidArgument("seed_artists", "malformed artist id");
+  }
+  for (const auto& g : seeds.genres) {
+    if (!WellFormedGenre(g)) return Status::InvalidArgument("seed_genres", "malformed genre");
+  }
+  if (seeds.size() < 1 || seeds.size() > kMaxSeeds) {
+    return Status::InvalidArgument("seed_tracks", "give 1 to " + std::to_string(kMaxSeeds) +
+                                                      " seeds in total across seed_tracks, "
+                                                      "seed_artists and seed_genres");
+  }
+  return seeds;
+}
+
+Json SeedsJson(const Seeds& seeds) {
+  Json out = Json::array();
+  for (const auto& id : seeds.tracks) out.push_back({{"type", "track"}, {"id", id}});
+  for (const auto& id : seeds.artists) out.push_back({{"type", "artist"}, {"id", id}});
+  for (const auto& g : seeds.genres) out.push_back({{"type", "genre"}, {"id", g}});
+  return out;
+}
+
+}  // namespace
+
+void AddRecommendRoutes(http::Router& router, RecommendationService& service,
+                        DiscoverWeekly& discover_weekly) {
+  router.Add(
+      Method::kGet, "/api/v1/recommendations", "recommendations:get", {},
+      [&service](Request& req) -> Result<Response> {
+        SONORA_RETURN_IF_ERROR(http::RequireKnownParams(
+            req, {"seed_tracks", "seed_artists", "seed_genres", "limit", "market"}));
+        SONORA_ASSIGN_OR_RETURN(Seeds seeds, ParseSeeds(req));
+        SONORA_ASSIGN_OR_RETURN(auto limit,
+                                http::QueryInt(req, "limit", 1, kMaxRecommendationLimit));
+        SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+        SONORA_ASSIGN_OR_RETURN(auto recs, service.Recommend(req.user().user_id, seeds, market,
+                                                             static_cast<int>(limit.value_or(20))));
+        Json tracks = Json::array();
+        for (const auto& r : recs) {
+          Json j = catalog::TrackJson(r.track, market);
+          j["match_score"] = r.match_score;
+          j["reason"] = r.reason;
+          tracks.push_back(std::move(j));
+        }
+        return Response::Json(200, {{"tracks", std::move(tracks)}, {"seeds", SeedsJson(seeds)}});
+      });
+
+  // The seed's shape. The list is generated for the caller's own country (it is stored for the
+  // week); ?market= only sets is_playable on the tracks.
+  router.Add(Method::kGet, "/api/v1/playlists/discover-weekly", "discover_weekly:get", {},
+             [&discover_weekly](Request& req) -> Result<Response> {
+               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+               const http::Principal& user = req.user();
+               SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p,
+                                       discover_weekly.Get(user.user_id, user.country));
+               Json tracks = Json::array();
+               for (const auto& t : p.tracks) tracks.push_back(catalog::TrackJson(t, market));
+               return Response::Json(
+                   200, {{"playlist_id", "auto_discover_weekly_" + user.user_id},
+                         {"name", "Discover Weekly"},
+                         {"description",
+                          "Your weekly mixtape of fresh music. Enjoy new music and deep cuts "
+                          "picked for you. Updates every Monday."},
+                         {"tracks", std::move(tracks)},
+                         {"generated_at", FormatIso8601(FromMillis(p.generated_at_ms))},
+                         {"expires_at", FormatIso8601(FromMillis(p.expires_at_ms))}});
+             });
+
+  // Spotify's shape: {"artists": [...]}, 20 at most, no parameters.
+  router.Add(Method::kGet, "/api/v1/artists/{id}/related-artists", "artists:related", {},
+             [&service](Request& req) -> Result<Response> {
+               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
+               const std::string id(req.PathParam("id"));
+               if (!IsWellFormedId(id)) return Status::NotFound("no such artist");
+               SONORA_ASSIGN_OR_RETURN(auto related, service.RelatedArtists(id, 20));
+               Json artists = Json::array();
+               for (const auto& a : related) artists.push_back(catalog::ArtistJson(a));
+               return Response::Json(200, {{"artists", std::move(artists)}});
+             });
+
+  // An endless station: page `offset` of the cycle, wrapping around at its end, with `next`
+  // always set.
+  router.Add(
+      Method::kGet, "/api/v1/radio", "radio:get", {}, [&service](Request& req) -> Result<Response> {
+        SONORA_RETURN_IF_ERROR(
+            http::RequireKnownParams(req, {"seed_track", "limit", "offset", "market"}));
+        auto seed = req.QueryParam("seed_track");
+        if (!seed || seed->empty()) {
+          return Status::InvalidArgument("seed_track", "'seed_track' is required");
+        }
+        const std::string seed_track(*seed);
+        if (!IsWellFormedId(seed_track)) {
+          return Status::InvalidArgument("seed_track", "malformed track id");
+        }
+        SONORA_ASSIGN_OR_RETURN(auto limit, http::QueryInt(req, "limit", 1, http::kMaxPageLimit));
+        SONORA_ASSIGN_OR_RETURN(auto offset, http::QueryInt(req, "offset", 0, 1'000'000'000));
+        SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+        SONORA_ASSIGN_OR_RETURN(auto cycle,
+                                service.RadioCycle(req.user().user_id, seed_track, market));
+        const int64_t n = limit.value_or(http::kDefaultPageLimit);
+        const int64_t from = offset.value_or(0);
+        Json tracks = Json::array();
+        for (int64_t i = 0; !cycle.empty() && i < n; ++i) {
+          const auto& r =
+              cycle[static_cast<size_t>((from + i) % static_cast<int64_t>(cycle.size()))];
+          Json j = catalog::TrackJson(r.track, market);
+          j["match_score"] = r.match_score;
+          j["reason"] = r.reason;
+          tracks.push_back(std::move(j));
+        }
+        return Response::Json(200, {{"seed_track", seed_track},
+                                    {"tracks", std::move(tracks)},
+                                    {"limit", n},
+                                    {"offset", from},
+                                    {"next", from + n}});
+      });
+}
+
+}  // namespace sonora::recommend

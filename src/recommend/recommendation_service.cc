@@ -1,0 +1,733 @@
+#include "recommend/recommendation_service.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/strings.h"
+#include "recommend/audio_features.h"
+#include "recommend/blend.h"
+#include "recommend/cf_model.h"
+#include "recommend/history_loader.h"
+#include "recommend/interactions.h"
+
+namespace sonora::recommend {
+
+namespace {
+// FileMtime of a missing file. (file_clock's epoch is not 1970: real times can be negative.)
+constexpr int64_t kNoFile = INT64_MIN;
+}  // namespace
+
+// Everything a request ranks over, indexed by a dense track number t in [0, tracks).
+struct RecommendationService::Snapshot {
+  int64_t built_ms = 0;
+  int64_t factor_mtime = kNoFile;
+
+  std::vector<std::string> track_ids, titles;
+  std::unordered_map<std::string, int32_t> track_index;
+  std::vector<std::vector<int32_t>> track_artists;  // artist numbers, primary first
+  std::vector<std::vector<int32_t>> track_genres;   // genre numbers (track ∪ album genres)
+  std::vector<std::string> primary_genre;
+  std::vector<int> popularity;
+  std::vector<std::vector<std::string>> countries;
+  std::vector<int64_t> release_ms;
+  std::vector<int32_t> by_popularity;  // all tracks, most popular first
+
+  std::unordered_map<std::string, int32_t> artist_index;
+  std::vector<std::vector<int32_t>> artist_tracks;  // by popularity, most popular first
+  std::unordered_map<std::string, int32_t> genre_index;
+
+  // Listening: the matrix and its item <-> track maps.
+  InteractionMatrix matrix;
+  IdMap users;
+  std::vector<int32_t> track_item;        // track -> matrix item, -1 when never played
+  std::vector<int32_t> item_track;        // matrix item -> track, -1 when no longer in the catalog
+  std::vector<int32_t> listeners;         // matrix item -> users with positive evidence
+  std::vector<int32_t> artist_listeners;  // artist -> users with a positive play of any track
+
+  // ALS factors, when a factor file exists and names its rows.
+  bool has_model = false;
+  FactorModel model;
+  std::unordered_map<std::string, int32_t> model_users;
+  std::vector<int32_t> track_model_item;  // -1 when the model has no row for the track
+
+  // Unit-length audio-feature vectors; has_audio[t] says whether t has one.
+  std::vector<float> audio;
+  std::vector<uint8_t> has_audio;
+};
+
+namespace {
+
+using Snapshot = RecommendationService::Snapshot;
+
+int64_t FileMtime(const std::string& path) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(path, ec);
+  if (ec) return kNoFile;
+  return static_cast<int64_t>(t.time_since_epoch().count());
+}
+
+std::vector<std::string> Genres(const std::string& list) {
+  std::vector<std::string> out;
+  for (const auto& g : Split(list, ',', true)) {
+    std::string k = ToLower(Trim(g));
+    if (!k.empty()) out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::string& data_dir,
+                                                int64_t now_ms) {
+  auto s = std::make_shared<Snapshot>();
+  s->built_ms = now_ms;
+  SONORA_ASSIGN_OR_RETURN(auto rows,
+                          db.Query("SELECT t.track_id, t.title, t.popularity, t.genres, "
+                                   "t.available_countries, al.release_date, al.genres "
+                                   "FROM tracks t JOIN albums al ON al.album_id = t.album_id "
+                                   "ORDER BY t.track_id"));
+  const size_t n = rows.rows.size();
+  s->track_ids.reserve(n);
+  for (const auto& r : rows.rows) {
+    const auto t = static_cast<int32_t>(s->track_ids.size());
+    s->track_ids.push_back(r.GetString(0));
+    s->track_index.emplace(s->track_ids.back(), t);
+    s->titles.push_back(r.GetString(1));
+    s->popularity.push_back(static_cast<int>(std::clamp<int64_t>(r.GetInt(2), 0, 100)));
+    std::vector<std::string> genres = Genres(r.GetString(3));
+    for (auto& g : Genres(r.GetString(6))) {
+      if (std::find(genres.begin(), genres.end(), g) == genres.end()) genres.push_back(g);
+    }
+    s->primary_genre.push_back(genres.empty() ? "" : genres.front());
+    std::vector<int32_t> ids;
+    for (const auto& g : genres) {
+      auto [it, added] = s->genre_index.emplace(g, static_cast<int32_t>(s->genre_index.size()));
+      ids.push_back(it->second);
+    }
+    std::sort(ids.begin(), ids.end());
+    s->track_genres.push_back(std::move(ids));
+    s->countries.push_back(Split(r.GetString(4), ',', true));
+    s->release_ms.push_back(ReleaseDateMillis(r.GetString(5)));
+  }
+  s->track_artists.resize(n);
+  SONORA_ASSIGN_OR_RETURN(auto links, db.Query("SELECT track_id, artist_id FROM track_artists "
+                                               "ORDER BY track_id, position"));
+  for (const auto& r : links.rows) {
+    auto t = s->track_index.find(r.GetString(0));
+    if (t == s->track_index.end()) continue;
+    auto [it, added] =
+        s->artist_index.emplace(r.GetString(1), static_cast<int32_t>(s->artist_index.size()));
+    if (added) s->artist_tracks.emplace_back();
+    s->track_artists[static_cast<size_t>(t->second)].push_back(it->second);
+    s->artist_tracks[static_cast<size_t>(it->second)].push_back(t->second);
+  }
+  s->by_popularity.resize(n);
+  std::iota(s->by_popularity.begin(), s->by_popularity.end(), 0);
+  auto more_popular = [&s](int32_t a, int32_t b) {
+    if (s->popularity[static_cast<size_t>(a)] != s->popularity[static_cast<size_t>(b)])
+      return s->popularity[static_cast<size_t>(a)] > s->popularity[static_cast<size_t>(b)];
+    return a < b;
+  };
+  std::stable_sort(s->by_popularity.begin(), s->by_popularity.end(), more_popular);
+  for (auto& tracks : s->artist_tracks)
+    std::stable_sort(tracks.begin(), tracks.end(), more_popular);
+
+  // Listening history.
+  SONORA_ASSIGN_OR_RETURN(InteractionBuilder history, LoadListeningHistory(db, {}));
+  s->matrix = history.Build();
+  s->users = history.users();
+  s->track_item.assign(n, -1);
+  s->item_track.assign(static_cast<size_t>(history.items().size()), -1);
+  for (int32_t i = 0; i < history.items().size(); ++i) {
+    auto t = s->track_index.find(history.items().id(i));
+    if (t == s->track_index.end()) continue;
+    s->item_track[static_cast<size_t>(i)] = t->second;
+    s->track_item[static_cast<size_t>(t->second)] = i;
+  }
+  s->listeners.assign(static_cast<size_t>(s->matrix.items()), 0);
+  for (int32_t i = 0; i < s->matrix.items(); ++i) {
+    for (float v : s->matrix.by_item().Values(i)) s->listeners[static_cast<size_t>(i)] += v > 0;
+  }
+
+  s->artist_listeners.assign(s->artist_tracks.size(), 0);
+  {
+    std::vector<int32_t> seen(s->artist_tracks.size(), -1);
+    for (int32_t u = 0; u < s->matrix.users(); ++u) {
+      auto items = s->matrix.by_user().Cols(u);
+      auto vals = s->matrix.by_user().Values(u);
+      for (size_t k = 0; k < items.size(); ++k) {
+        const int32_t t = s->item_track[static_cast<size_t>(items[k])];
+        if (vals[k] <= 0 || t < 0) continue;
+        for (int32_t a : s->track_artists[static_cast<size_t>(t)]) {
+          if (seen[static_cast<size_t>(a)] == u) continue;
+          seen[static_cast<size_t>(a)] = u;
+          ++s->artist_listeners[static_cast<size_t>(a)];
+        }
+      }
+    }
+  }
+
+  // ALS factors: optional; a missing or unreadable file means "no model yet".
+  const std::string path = FactorModelPath(data_dir);
+  s->factor_mtime = FileMtime(path);
+  s->track_model_item.assign(n, -1);
+  if (s->factor_mtime != kNoFile) {
+    auto model = LoadFactorModel(path);
+    if (model.ok() && !model->item_ids.empty()) {
+      s->model = std::move(model).value();
+      s->has_model = true;
+      for (int32_t i = 0; i < s->model.items; ++i) {
+        auto t = s->track_index.find(s->model.item_ids[static_cast<size_t>(i)]);
+        if (t != s->track_index.end()) s->track_model_item[static_cast<size_t>(t->second)] = i;
+      }
+      for (int32_t u = 0; u < static_cast<int32_t>(s->model.user_ids.size()); ++u) {
+        s->model_users.emplace(s->model.user_ids[static_cast<size_t>(u)], u);
+      }
+    }
+  }
+
+  // Audio features, normalized to unit length for cosine.
+  SONORA_ASSIGN_OR_RETURN(AudioFeatureVectors features, LoadAudioFeatureVectors(db));
+  s->audio.assign(n * kAudioFeatureDim, 0.0f);
+  s->has_audio.assign(n, 0);
+  for (size_t r = 0; r < features.track_ids.size(); ++r) {
+    auto t = s->track_index.find(features.track_ids[r]);
+    if (t == s->track_index.end()) continue;
+    const float* v = features.values.data() + r * kAudioFeatureDim;
+    double norm = 0;
+    for (int d = 0; d < kAudioFeatureDim; ++d) norm += static_cast<double>(v[d]) * v[d];
+    if (norm <= 0) continue;
+    const auto inv = static_cast<float>(1.0 / std::sqrt(norm));
+    float* out = s->audio.data() + static_cast<size_t>(t->second) * kAudioFeatureDim;
+    for (int d = 0; d < kAudioFeatureDim; ++d) out[d] = v[d] * inv;
+    s->has_audio[static_cast<size_t>(t->second)] = 1;
+  }
+  return s;
+}
+
+// The top `k` tracks by `score` among `eligible` ones with a positive score, best first.
+std::vector<int32_t> TopTracks(const std::vector<double>& score,
+                               const std::vector<uint8_t>& eligible, int k) {
+  std::vector<int32_t> idx;
+  for (size_t t = 0; t < score.size(); ++t) {
+    if (eligible[t] && score[t] > 0) idx.push_back(static_cast<int32_t>(t));
+  }
+  auto better = [&score](int32_t a, int32_t b) {
+    if (score[static_cast<size_t>(a)] != score[static_cast<size_t>(b)])
+      return score[static_cast<size_t>(a)] > score[static_cast<size_t>(b)];
+    return a < b;
+  };
+  if (static_cast<int>(idx.size()) > k) {
+    std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), better);
+    idx.resize(static_cast<size_t>(k));
+  } else {
+    std::sort(idx.begin(), idx.end(), better);
+  }
+  return idx;
+}
+
+// Listeners sampled per anchor when counting co-listening, to bound a request's cost on very
+// popular seeds.
+constexpr int64_t kMaxListenersPerAnchor = 2000;
+// Top tracks of a seed artist that stand in for the artist as anchors.
+constexpr size_t kTracksPerSeedArtist = 3;
+// Co-listening cosine from which a candidate's reason names the seed it was played with.
+constexpr double kMinExplainedCoListening = 0.1;
+// Genre diversity (004 §4): at most this many per primary genre before others get a turn.
+constexpr int kMaxPerGenre = 3;
+
+}  // namespace
+
+RecommendationService::RecommendationService(store::Database& db, catalog::CatalogRepository& repo,
+                                             const Clock& clock, std::string data_dir,
+                                             RecommendationOptions options)
+    : db_(db), repo_(repo), clock_(clock), data_dir_(std::move(data_dir)), options_(options) {}
+
+RecommendationService::~RecommendationService() = default;
+
+Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationService::Current() {
+  std::unique_lock lock(mu_);
+  const int64_t now = clock_.NowMillis();
+  const int64_t mtime = FileMtime(FactorModelPath(data_dir_));
+  if (snapshot_ && now - snapshot_->built_ms < options_.refresh_ms &&
+      mtime == snapshot_->factor_mtime) {
+    return snapshot_;
+  }
+  // One request rebuilds; meanwhile the others keep ranking over the previous snapshot.
+  if (snapshot_ && rebuilding_) return snapshot_;
+  rebuilding_ = true;
+  lock.unlock();
+  auto built = BuildSnapshot(db_, data_dir_, now);
+  lock.lock();
+  rebuilding_ = false;
+  if (!built.ok()) return built.status();
+  snapshot_ = std::move(built).value();
+  return snapshot_;
+}
+
+Result<std::vector<Recommendation>> RecommendationService::Recommend(const std::string& user_id,
+                                                                     const Seeds& seeds,
+                                                                     const std::string& market,
+                                                                     int limit) {
+  SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
+  const Snapshot& s = *snap;
+
+  // Resolve the seeds into anchor tracks (what co-listening and audio start from) and a genre
+  // profile.
+  std::vector<int32_t> seed_tracks, anchors;
+  std::unordered_set<int32_t> profile_genres;
+  for (const auto& id : seeds.tracks) {
+    auto it = s.track_index.find(id);
+    if (it == s.track_index.end()) return Status::NotFound("seed track '" + id + "' not found");
+    seed_tracks.push_back(it->second);
+    anchors.push_back(it->second);
+  }
+  for (const auto& id : seeds.artists) {
+    auto it = s.artist_index.find(id);
+    if (it == s.artist_index.end()) return Status::NotFound("seed artist '" + id + "' not found");
+    const auto& tracks = s.artist_tracks[static_cast<size_t>(it->second)];
+    for (size_t k = 0; k < tracks.size() && k < kTracksPerSeedArtist; ++k) {
+      anchors.push_back(tracks[k]);
+    }
+  }
+  for (int32_t a : anchors) {
+    for (int32_t g : s.track_genres[static_cast<size_t>(a)]) profile_genres.insert(g);
+  }
+  for (const auto& g : seeds.genres) {
+    auto it = s.genre_index.find(ToLower(g));
+    if (it != s.genre_index.end()) profile_genres.insert(it->second);
+  }
+
+  RankRequest request;
+  request.user_id = user_id;
+  request.anchors = std::move(anchors);
+  request.profile_genres = std::move(profile_genres);
+  request.excluded = std::move(seed_tracks);
+  request.market = market;
+  request.limit = limit;
+  request.genre_only = seeds.tracks.empty() && seeds.artists.empty();
+  return Rank(s, request);
+}
+
+Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& s,
+                                                                const RankRequest& request) {
+  const size_t n = s.track_ids.size();
+  const std::string& user_id = request.user_id;
+  const std::vector<int32_t>& anchors = request.anchors;
+  const std::unordered_set<int32_t>& profile_genres = request.profile_genres;
+  const std::string& market = request.market;
+  const int limit = request.limit;
+
+  // Eligible: playable in the market and not excluded (the seeds, or what the user heard).
+  std::vector<uint8_t> eligible(n, 0);
+  for (size_t t = 0; t < n; ++t) eligible[t] = catalog::AvailableIn(s.countries[t], market);
+  for (int32_t t : request.excluded) eligible[static_cast<size_t>(t)] = 0;
+
+  // Collaborative: cosine of binary co-listening with the best anchor.
+  std::vector<double> collaborative(n, 0.0);
+  std::vector<int32_t> because(n, -1);
+  const SparseRows& by_item = s.matrix.by_item();
+  const SparseRows& by_user = s.matrix.by_user();
+  std::vector<int32_t> co(static_cast<size_t>(s.matrix.items()), 0);
+  for (int32_t a : anchors) {
+    const int32_t item = s.track_item[static_cast<size_t>(a)];
+    if (item < 0) continue;
+    std::fill(co.begin(), co.end(), 0);
+    auto users = by_item.Cols(item);
+    auto values = by_item.Values(item);
+    int64_t listeners = 0;
+    for (size_t k = 0; k < users.size() && listeners < kMaxListenersPerAnchor; ++k) {
+      if (values[k] <= 0) continue;
+      ++listeners;
+      auto items = by_user.Cols(users[k]);
+      auto vals = by_user.Values(users[k]);
+      for (size_t j = 0; j < items.size(); ++j) {
+        if (vals[j] > 0) ++co[static_cast<size_t>(items[j])];
+      }
+    }
+    if (listeners == 0) continue;
+    for (int32_t i = 0; i < s.matrix.items(); ++i) {
+      const int32_t t = s.item_track[static_cast<size_t>(i)];
+      if (co[static_cast<size_t>(i)] == 0 || t < 0 || t == a) continue;
+      const int64_t their = s.listeners[static_cast<size_t>(i)];
+      const double cos = co[static_cast<size_t>(i)] /
+                         std::sqrt(static_cast<double>(listeners) * static_cast<double>(their));
+      if (cos > collaborative[static_cast<size_t>(t)]) {
+        collaborative[static_cast<size_t>(t)] = cos;
+        because[static_cast<size_t>(t)] = a;
+      }
+    }
+  }
+
+  // Content: audio-feature cosine with the anchors' mean, and genre overlap with the profile.
+  std::vector<double> content(n, 0.0);
+  std::vector<float> centroid(kAudioFeatureDim, 0.0f);
+  bool has_centroid = false;
+  for (int32_t a : anchors) {
+    if (!s.has_audio[static_cast<size_t>(a)]) continue;
+    const float* v = s.audio.data() + static_cast<size_t>(a) * kAudioFeatureDim;
+    for (int d = 0; d < kAudioFeatureDim; ++d) centroid[static_cast<size_t>(d)] += v[d];
+    has_centroid = true;
+  }
+  if (has_centroid) {
+    double norm = 0;
+    for (float v : centroid) norm += static_cast<double>(v) * v;
+    has_centroid = norm > 0;
+    for (float& v : centroid) v = static_cast<float>(v / std::sqrt(norm));
+  }
+  for (size_t t = 0; t < n; ++t) {
+    double genre = 0;
+    if (!profile_genres.empty() && !s.track_genres[t].empty()) {
+      size_t shared = 0;
+      for (int32_t g : s.track_genres[t]) shared += profile_genres.count(g);
+      genre = static_cast<double>(shared) /
+              static_cast<double>(s.track_genres[t].size() + profile_genres.size() - shared);
+    }
+    double audio = 0;
+    if (has_centroid && s.has_audio[t]) {
+      const float* v = s.audio.data() + t * kAudioFeatureDim;
+      double dot = 0;
+      for (int d = 0; d < kAudioFeatureDim; ++d)
+        dot += static_cast<double>(v[d]) * centroid[static_cast<size_t>(d)];
+      audio = std::max(0.0, dot);
+    }
+    if (has_centroid && !profile_genres.empty())
+      content[t] = 0.5 * audio + 0.5 * genre;
+    else
+      content[t] = has_centroid ? audio : genre;
+  }
+
+  // Model: the ALS score of the anchors' summed factors plus the caller's own, scaled to
+  // [0, 1]; without factors, popularity among tracks of the profile's genres.
+  std::vector<double> model(n, 0.0);
+  bool model_from_als = false;
+  if (s.has_model) {
+    std::vector<double> query(static_cast<size_t>(s.model.factors), 0.0);
+    bool any = false;
+    for (int32_t a : anchors) {
+      const int32_t i = s.track_model_item[static_cast<size_t>(a)];
+      if (i < 0) continue;
+      auto f = s.model.Item(i);
+      for (size_t d = 0; d < f.size(); ++d) query[d] += f[d];
+      any = true;
+    }
+    if (auto u = s.model_users.find(user_id); u != s.model_users.end()) {
+      auto f = s.model.User(u->second);
+      for (size_t d = 0; d < f.size(); ++d) query[d] += f[d];
+      any = true;
+    }
+    if (any) {
+      double best = 0;
+      for (size_t t = 0; t < n; ++t) {
+        const int32_t i = s.track_model_item[t];
+        if (i < 0) continue;
+        auto f = s.model.Item(i);
+        double dot = 0;
+        for (size_t d = 0; d < f.size(); ++d) dot += query[d] * f[d];
+        model[t] = dot;
+        if (eligible[t]) best = std::max(best, dot);
+      }
+      if (best > 0) {
+        for (double& v : model) v = std::max(0.0, v / best);
+        model_from_als = true;
+      } else {
+        std::fill(model.begin(), model.end(), 0.0);
+      }
+    }
+  }
+  if (!model_from_als) {
+    for (size_t t = 0; t < n; ++t) {
+      bool in_profile = profile_genres.empty();
+      for (int32_t g : s.track_genres[t]) in_profile = in_profile || profile_genres.count(g) > 0;
+      // +1 so a catalog without popularity figures still yields candidates.
+      if (in_profile) model[t] = (s.popularity[t] + 1) / 101.0;
+    }
+  }
+
+  // Pool the generators by their shares, then fill from popular playable tracks.
+  const int pool = std::max(100, 5 * limit);
+  const PoolSplit split = SplitPool(pool);
+  std::vector<int32_t> candidates;
+  std::vector<uint8_t> in_pool(n, 0);
+  auto add = [&](int32_t t) {
+    if (in_pool[static_cast<size_t>(t)]) return;
+    in_pool[static_cast<size_t>(t)] = 1;
+    candidates.push_back(t);
+  };
+  for (int32_t t : TopTracks(collaborative, eligible, split.collaborative)) add(t);
+  for (int32_t t : TopTracks(content, eligible, split.content)) add(t);
+  for (int32_t t : TopTracks(model, eligible, split.model)) add(t);
+  for (int32_t t : s.by_popularity) {
+    if (static_cast<int>(candidates.size()) >= limit) break;
+    if (eligible[static_cast<size_t>(t)]) add(t);
+  }
+
+  // Score with the blend.
+  const int64_t now = clock_.NowMillis();
+  std::vector<double> score(n, 0.0);
+  for (int32_t t : candidates) {
+    const auto i = static_cast<size_t>(t);
+    BlendSignals sig;
+    sig.content = content[i];
+    sig.collaborative = std::max(collaborative[i], model_from_als ? model[i] : 0.0);
+    sig.popularity = s.popularity[i];
+    sig.freshness = FreshnessScore(s.release_ms[i], now);
+    score[i] = BlendScore(sig);
+  }
+  std::sort(candidates.begin(), candidates.end(), [&score](int32_t a, int32_t b) {
+    if (score[static_cast<size_t>(a)] != score[static_cast<size_t>(b)])
+      return score[static_cast<size_t>(a)] > score[static_cast<size_t>(b)];
+    return a < b;
+  });
+  std::vector<int32_t> ranked = candidates;
+  if (request.max_per_artist > 0) {
+    // A hard cap (Discover Weekly: 2 per artist), counted on the primary artist.
+    std::unordered_map<int32_t, int> per_artist;
+    auto take = [&](int32_t t) {
+      const auto& artists = s.track_artists[static_cast<size_t>(t)];
+      const int32_t a = artists.empty() ? -1 : artists.front();
+      if (a >= 0 && per_artist[a] >= request.max_per_artist) return;
+      if (a >= 0) ++per_artist[a];
+      ranked.push_back(t);
+    };
+    ranked.clear();
+    for (int32_t t : candidates) take(t);
+    // The cap can empty the pool (a few prolific artists): go on down the popular tracks.
+    for (int32_t t : s.by_popularity) {
+      if (static_cast<int>(ranked.size()) >= limit) break;
+      if (!eligible[static_cast<size_t>(t)] || in_pool[static_cast<size_t>(t)]) continue;
+      in_pool[static_cast<size_t>(t)] = 1;
+      const size_t before = ranked.size();
+      take(t);
+      if (ranked.size() > before) {
+        BlendSignals sig;
+        sig.content = content[static_cast<size_t>(t)];
+        sig.popularity = s.popularity[static_cast<size_t>(t)];
+        sig.freshness = FreshnessScore(s.release_ms[static_cast<size_t>(t)], now);
+        score[static_cast<size_t>(t)] = BlendScore(sig);
+      }
+    }
+  }
+  const std::vector<int32_t> picked =
+      DiversifyByGenre(ranked, s.primary_genre, kMaxPerGenre, static_cast<size_t>(limit));
+
+  // Reasons need the caller's follows and history.
+  std::unordered_set<std::string> followed;
+  SONORA_ASSIGN_OR_RETURN(
+      auto follows, db_.Query("SELECT artist_id FROM artist_follows WHERE user_id = ?", {user_id}));
+  for (const auto& r : follows.rows) followed.insert(r.GetString(0));
+  std::unordered_set<int32_t> played;
+  if (int32_t u = s.users.Find(user_id); u >= 0 && u < s.matrix.users()) {
+    auto items = by_user.Cols(u);
+    auto vals = by_user.Values(u);
+    for (size_t k = 0; k < items.size(); ++k) {
+      const int32_t t = s.item_track[static_cast<size_t>(items[k])];
+      if (vals[k] > 0 && t >= 0) played.insert(t);
+    }
+  }
+  std::unordered_set<int32_t> followed_artists;
+  for (const auto& id : followed) {
+    if (auto it = s.artist_index.find(id); it != s.artist_index.end()) {
+      followed_artists.insert(it->second);
+    }
+  }
+  auto reason_for = [&](int32_t t) -> std::string {
+    const auto i = static_cast<size_t>(t);
+    for (int32_t a : s.track_artists[i]) {
+      if (followed_artists.count(a) && FreshnessScore(s.release_ms[i], now) > 0) {
+        return "New from an artist you follow";
+      }
+    }
+    // Co-listening with a seed is the most telling evidence, so it names the seed.
+    if (because[i] >= 0 && collaborative[i] >= kMinExplainedCoListening) {
+      const std::string& title = s.titles[static_cast<size_t>(because[i])];
+      if (played.count(because[i])) return "Because you played " + title;
+      return "Listeners of " + title + " also play this";
+    }
+    if (content[i] > 0 && kWeightContent * content[i] >= kWeightCollaborative * model[i]) {
+      return request.genre_only ? "Picked for the genres you chose" : "Sounds like your seeds";
+    }
+    return "Popular with listeners like you";
+  };
+
+  std::vector<std::string> ids;
+  for (int32_t t : picked) ids.push_back(s.track_ids[static_cast<size_t>(t)]);
+  SONORA_ASSIGN_OR_RETURN(auto tracks, repo_.GetTracks(ids));
+  std::unordered_map<std::string, catalog::Track*> by_id;
+  for (auto& tr : tracks) by_id.emplace(tr.track_id, &tr);
+  std::vector<Recommendation> out;
+  for (int32_t t : picked) {
+    auto it = by_id.find(s.track_ids[static_cast<size_t>(t)]);
+    if (it == by_id.end()) continue;  // deleted since the snapshot
+    Recommendation r;
+    r.track = std::move(*it->second);
+    r.match_score = std::clamp(score[static_cast<size_t>(t)], 0.0, 1.0);
+    r.reason = reason_for(t);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<Recommendation>> RecommendationService::ForUser(const std::string& user_id,
+                                                                   const std::string& market,
+                                                                   int64_t heard_since_ms,
+                                                                   int limit, int max_per_artist) {
+  SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
+  const Snapshot& s = *snap;
+  RankRequest request;
+  request.user_id = user_id;
+  request.market = market;
+  request.limit = limit;
+  request.max_per_artist = max_per_artist;
+  // Anchors: the most played tracks of the window, then liked tracks, kAnchorsForUser at most.
+  constexpr size_t kAnchorsForUser = 10;
+  SONORA_ASSIGN_OR_RETURN(
+      auto heard, db_.Query("SELECT track_id, SUM(counted) FROM listens WHERE user_id = ? AND "
+                            "started_at_ms >= ? GROUP BY track_id ORDER BY 2 DESC, 1",
+                            {user_id, heard_since_ms}));
+  SONORA_ASSIGN_OR_RETURN(auto liked,
+                          db_.Query("SELECT track_id FROM saved_tracks WHERE user_id = ? "
+                                    "ORDER BY added_at_ms DESC, track_id",
+                                    {user_id}));
+  auto note = [&](const std::string& id, bool anchor) {
+    auto it = s.track_index.find(id);
+    if (it == s.track_index.end()) return;
+    request.excluded.push_back(it->second);
+    if (anchor && request.anchors.size() < kAnchorsForUser) request.anchors.push_back(it->second);
+  };
+  for (const auto& r : heard.rows) note(r.GetString(0), r.GetInt(1) > 0);
+  for (const auto& r : liked.rows) note(r.GetString(0), true);
+  for (int32_t a : request.anchors) {
+    for (int32_t g : s.track_genres[static_cast<size_t>(a)]) request.profile_genres.insert(g);
+  }
+  return Rank(s, request);
+}
+
+Result<std::vector<catalog::Artist>> RecommendationService::RelatedArtists(
+    const std::string& artist_id, int limit) {
+  SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
+  const Snapshot& s = *snap;
+  auto found = s.artist_index.find(artist_id);
+  if (found == s.artist_index.end()) return Status::NotFound("no such artist");
+  const int32_t me = found->second;
+  const size_t artists = s.artist_tracks.size();
+  // Genre profile per artist: the union of its tracks' genres.
+  auto genres_of = [&s](int32_t a) {
+    std::unordered_set<int32_t> g;
+    for (int32_t t : s.artist_tracks[static_cast<size_t>(a)])
+      for (int32_t x : s.track_genres[static_cast<size_t>(t)]) g.insert(x);
+    return g;
+  };
+  const std::unordered_set<int32_t> mine = genres_of(me);
+  // Co-listeners: users with a positive play of `me` and of the other artist, counted once.
+  std::vector<int32_t> shared(artists, 0);
+  std::vector<int32_t> seen(artists, -1);
+  std::unordered_set<int32_t> users;
+  for (int32_t t : s.artist_tracks[static_cast<size_t>(me)]) {
+    const int32_t item = s.track_item[static_cast<size_t>(t)];
+    if (item < 0) continue;
+    auto cols = s.matrix.by_item().Cols(item);
+    auto vals = s.matrix.by_item().Values(item);
+    for (size_t k = 0; k < cols.size(); ++k)
+      if (vals[k] > 0) users.insert(cols[k]);
+  }
+  for (int32_t u : users) {
+    auto items = s.matrix.by_user().Cols(u);
+    auto vals = s.matrix.by_user().Values(u);
+    for (size_t k = 0; k < items.size(); ++k) {
+      const int32_t t = s.item_track[static_cast<size_t>(items[k])];
+      if (vals[k] <= 0 || t < 0) continue;
+      for (int32_t a : s.track_artists[static_cast<size_t>(t)]) {
+        if (seen[static_cast<size_t>(a)] == u) continue;
+        seen[static_cast<size_t>(a)] = u;
+        ++shared[static_cast<size_t>(a)];
+      }
+    }
+  }
+  // Score: co-listening cosine (kRelatedCoListening) + genre Jaccard (the rest).
+  constexpr double kRelatedCoListening = 0.6;
+  std::vector<std::pair<double, int32_t>> scored;
+  for (size_t a = 0; a < artists; ++a) {
+    if (static_cast<int32_t>(a) == me) continue;
+    double co = 0;
+    if (shared[a] > 0) {
+      co = shared[a] / std::sqrt(static_cast<double>(users.size()) *
+                                 static_cast<double>(s.artist_listeners[a]));
+    }
+    double genre = 0;
+    const auto theirs = genres_of(static_cast<int32_t>(a));
+    if (!mine.empty() && !theirs.empty()) {
+      size_t both = 0;
+      for (int32_t g : theirs) both += mine.count(g);
+      genre = static_cast<double>(both) / static_cast<double>(mine.size() + theirs.size() - both);
+    }
+    scored.emplace_back(kRelatedCoListening * co + (1 - kRelatedCoListening) * genre,
+                        static_cast<int32_t>(a));
+  }
+  std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  if (scored.size() > static_cast<size_t>(limit)) scored.resize(static_cast<size_t>(limit));
+  std::vector<std::string> ids(artists);
+  for (const auto& [id, a] : s.artist_index) ids[static_cast<size_t>(a)] = id;
+  std::vector<std::string> wanted;
+  for (const auto& [score, a] : scored) wanted.push_back(ids[static_cast<size_t>(a)]);
+  SONORA_ASSIGN_OR_RETURN(auto rows, repo_.GetArtists(wanted));
+  std::unordered_map<std::string, catalog::Artist*> by_id;
+  for (auto& a : rows) by_id.emplace(a.artist_id, &a);
+  std::vector<catalog::Artist> out;
+  for (const auto& id : wanted)
+    if (auto it = by_id.find(id); it != by_id.end()) out.push_back(std::move(*it->second));
+  return out;
+}
+
+Result<std::vector<Recommendation>> RecommendationService::RadioCycle(const std::string& user_id,
+                                                                      const std::string& seed_track,
+                                                                      const std::string& market) {
+  SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
+  const Snapshot& s = *snap;
+  auto found = s.track_index.find(seed_track);
+  if (found == s.track_index.end()) return Status::NotFound("seed track not found");
+  RankRequest request;
+  request.user_id = user_id;
+  request.anchors = {found->second};
+  for (int32_t g : s.track_genres[static_cast<size_t>(found->second)])
+    request.profile_genres.insert(g);
+  request.excluded = {found->second};
+  request.market = market;
+  request.limit = kRadioCycle;
+  SONORA_ASSIGN_OR_RETURN(auto ranked, Rank(s, request));
+  // Spread artists out: greedily take the best track whose primary artist is not among the
+  // last kRadioArtistGap picks; when none qualifies, the best remaining one.
+  std::vector<Recommendation> out;
+  std::vector<bool> used(ranked.size(), false);
+  auto artist_of = [](const Recommendation& r) {
+    return r.track.artists.empty() ? std::string() : r.track.artists.front().artist_id;
+  };
+  for (size_t n = 0; n < ranked.size(); ++n) {
+    size_t pick = ranked.size();
+    size_t first_unused = ranked.size();
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      if (used[i]) continue;
+      if (first_unused == ranked.size()) first_unused = i;
+      bool recent = false;
+      for (size_t k = out.size() > kRadioArtistGap ? out.size() - kRadioArtistGap : 0;
+           k < out.size(); ++k) {
+        recent = recent || artist_of(out[k]) == artist_of(ranked[i]);
+      }
+      if (!recent) {
+        pick = i;
+        break;
+      }
+    }
+    if (pick == ranked.size()) pick = first_unused;
+    used[pick] = true;
+    out.push_back(ranked[pick]);
+  }
+  return out;
+}
+
+}  // namespace sonora::recommend

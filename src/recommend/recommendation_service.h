@@ -1,0 +1,117 @@
+// Seeded recommendations (GET /api/v1/recommendations, seed 000 §5): candidates from
+// co-listening, content (audio features + genres) and the ALS model, pooled and scored by
+// blend.h, filtered to the caller's market, genre-diversified, each with its reason.
+//
+// The service keeps an immutable snapshot of what it ranks over (the catalog's playable facts,
+// the listening matrix, the ALS factors from <data-dir>/recommend/als_factors.bin, the audio
+// feature vectors). A snapshot is rebuilt when it is older than `refresh_ms` or the factor
+// file's modification time changes, so `sonora recommend train` is picked up without a
+// restart; the request that notices rebuilds while concurrent ones use the previous snapshot.
+// With no factor file the model share falls back to popularity within the seeds'
+// genres, and collaborative signals come from co-listening alone.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "catalog/catalog_repository.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace sonora::recommend {
+
+inline constexpr size_t kMaxSeeds = 5;
+inline constexpr int kMaxRecommendationLimit = 100;
+// A radio station is this long before it starts over (pages wrap around: it never ends).
+inline constexpr int kRadioCycle = 300;
+// Radio spreads artists: no primary artist twice within this many consecutive tracks when the
+// station has other artists to play.
+inline constexpr size_t kRadioArtistGap = 3;
+
+struct Seeds {
+  std::vector<std::string> tracks = {};
+  std::vector<std::string> artists = {};
+  std::vector<std::string> genres = {};
+  size_t size() const { return tracks.size() + artists.size() + genres.size(); }
+};
+
+struct Recommendation {
+  catalog::Track track;
+  double match_score = 0;  // [0, 1]
+  std::string reason;
+};
+
+struct RecommendationOptions {
+  // Rebuild the snapshot after this long even when the factor file did not change (new
+  // listens, new tracks). Default: 5 minutes.
+  int64_t refresh_ms = 5 * 60 * 1000;
+};
+
+class RecommendationService {
+ public:
+  RecommendationService(store::Database& db, catalog::CatalogRepository& repo, const Clock& clock,
+                        std::string data_dir, RecommendationOptions options = {});
+  ~RecommendationService();
+
+  // Up to `limit` tracks playable in `market`, never a seed, best first. Seeds are validated by
+  // the caller for shape (1..kMaxSeeds, well-formed ids); here unknown seed tracks or artists
+  // are kNotFound. Falls back to popular tracks in the market when the seeds give nothing.
+  Result<std::vector<Recommendation>> Recommend(const std::string& user_id, const Seeds& seeds,
+                                                const std::string& market, int limit);
+
+  // Discover Weekly's list (seed 000 §8): up to `limit` tracks playable in `market`, none the
+  // user heard since `heard_since_ms` (table listens) or liked (saved_tracks), at most
+  // `max_per_artist` per primary artist, ranked from the user's most played tracks of that
+  // window (or liked tracks); a user with neither gets popular tracks in the market.
+  Result<std::vector<Recommendation>> ForUser(const std::string& user_id, const std::string& market,
+                                              int64_t heard_since_ms, int limit,
+                                              int max_per_artist);
+
+  // Up to `limit` artists most related to `artist_id`, closest first: 0.6 x the cosine of their
+  // listener sets (co-listening) + 0.4 x the Jaccard overlap of their tracks' genres. Every
+  // other artist is ranked, so the list is empty only when the catalog has one artist.
+  // Errors: kNotFound for an artist with no tracks in the catalog.
+  Result<std::vector<catalog::Artist>> RelatedArtists(const std::string& artist_id, int limit);
+
+  // One cycle of the radio station seeded by `seed_track` (GET /radio): up to kRadioCycle
+  // tracks playable in `market`, never the seed, ranked like Recommend() and then reordered so
+  // no artist comes back within kRadioArtistGap tracks where avoidable.
+  // Errors: kNotFound for an unknown seed track.
+  Result<std::vector<Recommendation>> RadioCycle(const std::string& user_id,
+                                                 const std::string& seed_track,
+                                                 const std::string& market);
+
+  struct Snapshot;
+
+ private:
+  struct RankRequest {
+    std::string user_id;
+    std::vector<int32_t> anchors;  // tracks candidates are related to
+    std::unordered_set<int32_t> profile_genres;
+    std::vector<int32_t> excluded;  // never returned
+    std::string market;
+    int limit = 20;
+    int max_per_artist = 0;   // 0: no cap
+    bool genre_only = false;  // the reasons say "the genres you chose"
+  };
+  Result<std::shared_ptr<const Snapshot>> Current();
+  // The blend over one snapshot (blend.h): candidates, scores, caps, reasons, whole tracks.
+  Result<std::vector<Recommendation>> Rank(const Snapshot& s, const RankRequest& request);
+
+  store::Database& db_;
+  catalog::CatalogRepository& repo_;
+  const Clock& clock_;
+  std::string data_dir_;
+  RecommendationOptions options_;
+  std::mutex mu_;  // guards snapshot_ and rebuilding_ (the rebuild itself runs unlocked)
+  std::shared_ptr<const Snapshot> snapshot_;
+  bool rebuilding_ = false;
+};
+
+}  // namespace sonora::recommend

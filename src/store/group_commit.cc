@@ -1,0 +1,107 @@
+#include "store/group_commit.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/thread_annotations.h"
+
+namespace sonora::store {
+
+namespace {
+
+// One caller's unit and the slot its result lands in.
+struct Pending {
+  GroupCommitter::Work work;
+  Status result;
+  bool done = false;
+};
+
+}  // namespace
+
+struct GroupCommitter::Impl {
+  Database& db;
+  const size_t max_batch;
+
+  mutable std::mutex mu;
+  std::condition_variable queued;    // the committer waits for work
+  std::condition_variable finished;  // callers wait for their unit
+  std::deque<Pending*> queue SONORA_GUARDED_BY(mu);
+  bool stopping SONORA_GUARDED_BY(mu) = false;
+  GroupCommitStats stats SONORA_GUARDED_BY(mu);
+  std::thread thread;
+
+  Impl(Database& d, size_t max) : db(d), max_batch(max == 0 ? 1 : max) {}
+
+  void Loop() {
+    std::vector<Pending*> batch;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        queued.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping and drained
+        while (!queue.empty() && batch.size() < max_batch) {
+          batch.push_back(queue.front());
+          queue.pop_front();
+        }
+      }
+      const bool fell_back = Commit(batch);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        for (Pending* p : batch) p->done = true;
+        stats.batches++;
+        stats.units += static_cast<int64_t>(batch.size());
+        if (fell_back) stats.fallbacks++;
+      }
+      finished.notify_all();
+      batch.clear();
+    }
+  }
+
+  // Runs the batch in one transaction; on failure, each unit alone. True when it fell back.
+  bool Commit(const std::vector<Pending*>& batch) {
+    Status group = db.Transact([&](Session& s) -> Status {
+      for (Pending* p : batch) SONORA_RETURN_IF_ERROR(p->work(s));
+      return Status();
+    });
+    if (group.ok() || batch.size() == 1) {
+      for (Pending* p : batch) p->result = group;
+      return false;
+    }
+    for (Pending* p : batch) p->result = db.Transact(p->work);
+    return true;
+  }
+};
+
+GroupCommitter::GroupCommitter(Database& db, size_t max_batch)
+    : impl_(std::make_unique<Impl>(db, max_batch)) {
+  impl_->thread = std::thread([this] { impl_->Loop(); });
+}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->queued.notify_all();
+  impl_->thread.join();
+}
+
+Status GroupCommitter::Run(Work work) {
+  Pending pending{std::move(work), Status(), false};
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  if (impl_->stopping) return Status::Unavailable("the database writer is shutting down");
+  impl_->queue.push_back(&pending);
+  impl_->queued.notify_one();
+  impl_->finished.wait(lock, [&] { return pending.done; });
+  return pending.result;
+}
+
+GroupCommitStats GroupCommitter::Stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->stats;
+}
+
+}  // namespace sonora::store

@@ -1,0 +1,159 @@
+// `sonora recommend eval|train` through the real binary: the table and JSON come out, junk
+// lines are reported and skipped, a missing file or an empty history fails cleanly, and train
+// writes a factor file that loads back with the database's ids.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/json.h"
+#include "recommend/cf_model.h"
+#include "store/database.h"
+#include "support/status_matchers.h"
+#include "support/temp_dir.h"
+
+namespace sonora::recommend {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::IsOk;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class RecommendCliTest : public ::testing::Test {
+ protected:
+  Outcome Sonora(const std::string& args) {
+    const std::string out = dir_.path() + "/stdout", err = dir_.path() + "/stderr";
+    const std::string cmd = std::string(SONORA_BINARY) + " " + args + " >" + out + " 2>" + err;
+    Outcome r;
+    int status = std::system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  static std::string Slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_.path() + "/" + name) << text;
+    return dir_.path() + "/" + name;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(RecommendCliTest, EvalReadsAFileAndReportsJunkLines) {
+  // 40 users over 30 items in three blocks, plus two junk lines.
+  std::string text = "not a line\n";
+  for (int u = 0; u < 40; ++u) {
+    for (int k = 0; k < 8; ++k) {
+      text += "u" + std::to_string(u) + "\ti" + std::to_string((u % 3) * 10 + (u + k) % 10) + "\t" +
+              std::to_string(1 + k % 3) + "\n";
+    }
+  }
+  text += "u1 i2 lots\n";
+  const std::string file = Write("plays.tsv", text);
+  Outcome r = Sonora("recommend eval --interactions " + file + " --iterations 3 --factors 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("skipped 2 malformed lines of 322 (first: 1 322)"));
+  EXPECT_THAT(r.err, HasSubstr("als: iteration 3 loss"));
+  EXPECT_THAT(r.out, HasSubstr("users 40, items 30, interactions 320"));
+  EXPECT_THAT(r.out, HasSubstr("seeded random holdout"));  // no time column
+  for (const char* model : {"\nals ", "\npopularity ", "\nitem_knn "}) {
+    EXPECT_THAT(r.out, HasSubstr(model));
+  }
+}
+
+TEST_F(RecommendCliTest, EvalFailsCleanlyOnBadInput) {
+  Outcome missing = Sonora("recommend eval --interactions " + dir_.path() + "/nope.tsv");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("cannot open interactions file"));
+  Outcome junk = Sonora("recommend eval --interactions " + Write("junk.tsv", "a b\nc\n"));
+  EXPECT_EQ(junk.exit_code, 1);
+  EXPECT_THAT(junk.err, HasSubstr("no 'user item count' line"));
+  Outcome both = Sonora("recommend eval --synthetic --interactions " + Write("x.tsv", "a b 1\n"));
+  EXPECT_NE(both.exit_code, 0);
+  Outcome bad_factors = Sonora("recommend eval --synthetic --factors 0");
+  EXPECT_NE(bad_factors.exit_code, 0);
+}
+
+TEST_F(RecommendCliTest, EvalSyntheticJsonHasEveryModelAndTheOracle) {
+  Outcome r = Sonora(
+      "recommend eval --synthetic --synthetic-users 300 --synthetic-items 120 --iterations 4 "
+      "--factors 8 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ParseJsonObject(r.out);
+  ASSERT_THAT(j, IsOk()) << r.out;
+  ASSERT_EQ((*j)["models"].size(), 4u);
+  EXPECT_EQ((*j)["models"][0]["model"], "als");
+  EXPECT_EQ((*j)["models"][3]["model"], "oracle");
+  EXPECT_EQ((*j)["split"], "time");
+  EXPECT_EQ((*j)["als"]["loss"].size(), 4u);
+  for (const auto& m : (*j)["models"]) {
+    EXPECT_GE(m["ndcg_at_10"].get<double>(), 0.0);
+    EXPECT_LE(m["ndcg_at_10"].get<double>(), 1.0);
+  }
+}
+
+TEST_F(RecommendCliTest, TrainSavesFactorsWithTheDatabaseIds) {
+  const std::string data = dir_.path() + "/data";
+  Outcome empty = Sonora("recommend train --data-dir " + data + " --log-level warn");
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_THAT(empty.err, HasSubstr("no listening history"));
+
+  {
+    // The first run created and migrated the database; add two listeners.
+    auto db = store::OpenDatabase("sqlite://" + data + "/sonora.db", {});
+    ASSERT_THAT(db, IsOk());
+    auto exec = [&](std::string_view sql, const store::Params& p = {}) {
+      ASSERT_THAT((*db)->Execute(sql, p), IsOk()) << sql;
+    };
+    for (const char* u : {"alice", "bob"}) {
+      exec(
+          "INSERT INTO users (user_id, email, email_lower, username, username_lower,"
+          " display_name, country, password_hash, created_at_ms)"
+          " VALUES (?, ?, ?, ?, ?, ?, 'US', 'x', 0)",
+          {u, std::string(u) + "@x", std::string(u) + "@x", u, u, u});
+    }
+    int session = 0;
+    for (auto [u, t] : {std::pair{"alice", "t1"}, {"alice", "t2"}, {"bob", "t2"}, {"bob", "t3"}}) {
+      exec(
+          "INSERT INTO listens (session_id, user_id, track_id, started_at_ms,"
+          " last_event_at_ms, duration_played_ms, counted) VALUES (?, ?, ?, 1, 1, 60000, 1)",
+          {"s" + std::to_string(++session), u, t});
+    }
+  }
+  Outcome r = Sonora("recommend train --data-dir " + data +
+                     " --log-level warn --factors 4 "
+                     "--iterations 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("2 users, 3 tracks, 4 interactions"));
+  EXPECT_THAT(r.out, HasSubstr("recommend/als_factors.bin"));
+  auto model = LoadFactorModel(FactorModelPath(data));
+  ASSERT_THAT(model, IsOk());
+  EXPECT_EQ(model->factors, 4);
+  EXPECT_EQ(model->user_ids, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_EQ(model->item_ids, (std::vector<std::string>{"t1", "t2", "t3"}));
+
+  // eval without a file reads the same history from the database.
+  Outcome eval = Sonora("recommend eval --data-dir " + data +
+                        " --log-level warn --holdout 1 --factors 2 --iterations 2");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_THAT(eval.out, HasSubstr("listening history in sqlite://"));
+  EXPECT_THAT(eval.out,
+              HasSubstr("users 2, items 3, interactions 4, train cells 2, evaluated users 2"));
+  // Two items per user cannot spare five.
+  Outcome too_few = Sonora("recommend eval --data-dir " + data + " --log-level warn");
+  EXPECT_EQ(too_few.exit_code, 1);
+  EXPECT_THAT(too_few.err, HasSubstr("no user has enough interactions to hold out 5"));
+}
+
+}  // namespace
+}  // namespace sonora::recommend
