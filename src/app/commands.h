@@ -58,7 +58,7 @@ struct PlayOptions {
 // Exit codes: 0 played; 2 bad login; 3 forbidden (region, tier); 4 unknown track; 5 network; 1 other.
 int RunPlay(const PlayOptions& options);
 
-// `sonora recommend train|eval` (cmd_recommend.cc, docs/recommendations.md).
+// `sonora recommend train|eval|run` (cmd_recommend.cc, docs/recommendations.md).
 struct RecommendOptions {
   // ALS (recommend::AlsOptions); the defaults are the tuned ones in docs/recommendations.md.
   int factors = 48;
