@@ -14,6 +14,7 @@
 #include "api/http_client.h"
 #include "api/server_process.h"
 #include "core/json.h"
+#include "store/database.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
 
@@ -46,6 +47,19 @@ class ApiTest : public ::testing::TestWithParam<Backend> {
   // `sonora user create ...`; returns the printed user id or "" (with a test failure).
   std::string CreateUserWithCli(const std::string& username, bool admin,
                                 const std::string& tier = "");
+
+  // Runs `fn` on this test's database (the SQLite file in the data dir or the PostgreSQL
+  // schema), for what no endpoint sets or shows.
+  template <typename Fn>
+  void WithDatabase(Fn fn) {
+    if (tdb_) {
+      fn(tdb_->db());
+      return;
+    }
+    auto opened = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    fn(**opened);
+  }
 
   std::unique_ptr<TestDatabase> tdb_;  // PostgreSQL only
   std::unique_ptr<TempDir> root_;

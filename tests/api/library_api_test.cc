@@ -43,18 +43,6 @@ class LibraryApiTest : public ApiTest {
     ASSERT_GE(artists_.size(), 3u);
   }
 
-  // Runs `fn` on this test's database (SQLite file or PostgreSQL schema).
-  template <typename Fn>
-  void WithDatabase(Fn fn) {
-    if (tdb_) {
-      fn(tdb_->db());
-      return;
-    }
-    auto opened = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    fn(**opened);
-  }
-
   void StartAndRegister() {
     ASSERT_NO_FATAL_FAILURE(StartServer());
     Json alice = Register("alice");

@@ -40,13 +40,7 @@ class ListenerApiTest : public ApiTest {
 
   // Runs SQL against this test's storage (for what no endpoint sets, like a track's markets).
   void Sql(const std::string& sql) {
-    if (tdb_) {
-      ASSERT_TRUE(tdb_->db().Execute(sql).ok());
-      return;
-    }
-    auto db = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Execute(sql).ok());
+    WithDatabase([&](store::Database& db) { ASSERT_TRUE(db.Execute(sql).ok()) << sql; });
   }
 
   void SetUpListener(const std::string& tier, const EnvList& env = {}) {
@@ -65,16 +59,12 @@ class ListenerApiTest : public ApiTest {
   HeaderList Auth() const { return {{"Authorization", "Bearer " + token_}}; }
 
   int64_t CountEvents() {
-    std::unique_ptr<store::Database> sqlite;
-    store::Database* db = tdb_ ? &tdb_->db() : nullptr;
-    if (!db) {
-      auto opened = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
-      if (!opened.ok()) return -1;
-      sqlite = std::move(opened).value();
-      db = sqlite.get();
-    }
-    auto r = db->Query("SELECT COUNT(*) FROM play_events");
-    return r.ok() ? r->rows[0].GetInt(0) : -1;
+    int64_t n = -1;
+    WithDatabase([&](store::Database& db) {
+      auto r = db.Query("SELECT COUNT(*) FROM play_events");
+      if (r.ok()) n = r->rows[0].GetInt(0);
+    });
+    return n;
   }
   Json Play(const std::string& track_id, const std::string& quality = "") {
     Json body = {{"track_id", track_id}};

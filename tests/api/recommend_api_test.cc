@@ -70,17 +70,6 @@ class RecommendApiTest : public ApiTest {
     });
   }
 
-  template <typename Fn>
-  void WithDatabase(Fn fn) {
-    if (tdb_) {
-      fn(tdb_->db());
-      return;
-    }
-    auto opened = store::OpenDatabase("sqlite://" + data_dir_ + "/sonora.db", {.pool_size = 1});
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    fn(**opened);
-  }
-
   HttpResponse Recommend(const std::string& query, const std::string& user = "alice") {
     return client().Get("/api/v1/recommendations?" + query, Bearer(tokens_[user]));
   }
