@@ -55,11 +55,17 @@ class RecommendApiTest : public ApiTest {
         auto id = db.Query("SELECT user_id FROM users WHERE username = ?", {user});
         ASSERT_TRUE(id.ok());
         ASSERT_EQ(id->rows.size(), 1u);
+        // Heard an hour ago: inside every history window (90 days for Discover Weekly).
+        const int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count() -
+                           3'600'000;
         ASSERT_TRUE(db.Execute("INSERT INTO listens (session_id, user_id, track_id,"
                                " started_at_ms, last_event_at_ms, duration_played_ms,"
-                               " completed, skipped, counted) VALUES (?, ?, ?, 1, 1, 60000,"
-                               " 1, 0, 1)",
-                               {"s" + std::to_string(++session), id->rows[0].GetString(0), track})
+                               " completed, skipped, counted, counted_at_ms)"
+                               " VALUES (?, ?, ?, ?, ?, 60000, 1, 0, 1, ?)",
+                               {"s" + std::to_string(++session), id->rows[0].GetString(0), track,
+                                at, at, at})
                         .ok());
       };
       for (const char* u : {"bob", "carol", "dave"}) {
