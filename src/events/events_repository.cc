@@ -4,14 +4,18 @@
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace sonora::events {
 
 std::string_view EventTypeName(EventType t) {
   switch (t) {
-    case EventType::kTrackPlayed: return "track_played";
-    case EventType::kTrackSkipped: return "track_skipped";
-    case EventType::kTrackCompleted: return "track_completed";
+    case EventType::kTrackPlayed:
+      return "track_played";
+    case EventType::kTrackSkipped:
+      return "track_skipped";
+    case EventType::kTrackCompleted:
+      return "track_completed";
   }
   return "track_played";
 }
@@ -39,6 +43,12 @@ std::string Placeholders(size_t rows, size_t columns) {
   return out;
 }
 
+// Appends one row's values to a multi-row statement's parameters.
+template <typename... Values>
+void AppendRow(store::Params& params, Values&&... row) {
+  (params.emplace_back(std::forward<Values>(row)), ...);
+}
+
 // What a batch's new events change in one listen.
 struct ListenUpdate {
   const SessionInfo* session = nullptr;
@@ -60,20 +70,16 @@ Result<std::vector<bool>> EventsRepository::ApplyEvents(store::Session& tx,
   params.reserve(items.size() * 10);
   for (const Item& it : items) {
     const PlayEvent& e = *it.event;
-    for (store::Value v : {store::Value(e.user_id), store::Value(e.event_id),
-                           store::Value(e.session_id), store::Value(e.track_id),
-                           store::Value(EventTypeName(e.type)), store::Value(e.position_ms),
-                           store::Value(e.duration_played_ms), store::Value(e.quality),
-                           store::Value(e.client_time_ms), store::Value(e.received_at_ms)}) {
-      params.push_back(std::move(v));
-    }
+    AppendRow(params, e.user_id, e.event_id, e.session_id, e.track_id, EventTypeName(e.type),
+              e.position_ms, e.duration_played_ms, e.quality, e.client_time_ms, e.received_at_ms);
   }
   SONORA_ASSIGN_OR_RETURN(
       auto inserted,
       tx.Query("INSERT INTO play_events (user_id, event_id, session_id, track_id, event_type, "
                "position_ms, duration_played_ms, quality, client_time_ms, received_at_ms) "
-               "VALUES " + Placeholders(items.size(), 10) +
-               " ON CONFLICT (user_id, event_id) DO NOTHING RETURNING user_id, event_id",
+               "VALUES " +
+                   Placeholders(items.size(), 10) +
+                   " ON CONFLICT (user_id, event_id) DO NOTHING RETURNING user_id, event_id",
                params));
   std::unordered_set<std::string> fresh;  // "user_id event_id" of the rows just inserted
   for (const auto& r : inserted.rows) fresh.insert(r.GetString(0) + " " + r.GetString(1));
@@ -90,8 +96,8 @@ Result<std::vector<bool>> EventsRepository::ApplyEvents(store::Session& tx,
     stored[i] = true;
     auto [pos, added] = listen_of.emplace(e.session_id, listens.size());
     if (added) {
-      listens.push_back({items[i].session, e.session_id, e.user_id, e.track_id,
-                         items[i].session->quality});
+      listens.push_back(
+          {items[i].session, e.session_id, e.user_id, e.track_id, items[i].session->quality});
     }
     ListenUpdate& l = listens[pos->second];
     l.last_event_at_ms = std::max(l.last_event_at_ms, e.received_at_ms);
@@ -104,29 +110,26 @@ Result<std::vector<bool>> EventsRepository::ApplyEvents(store::Session& tx,
   int64_t now_ms = 0;
   for (const ListenUpdate& l : listens) {
     now_ms = std::max(now_ms, l.last_event_at_ms);
-    for (store::Value v : {store::Value(l.session_id), store::Value(l.user_id),
-                           store::Value(l.track_id), store::Value(l.session->device_id),
-                           store::Value(l.session->context_uri), store::Value(l.quality),
-                           store::Value(l.session->started_at_ms), store::Value(l.last_event_at_ms),
-                           store::Value(l.duration_played_ms), store::Value(l.completed ? 1 : 0),
-                           store::Value(l.skipped ? 1 : 0)}) {
-      params.push_back(std::move(v));
-    }
+    AppendRow(params, l.session_id, l.user_id, l.track_id, l.session->device_id,
+              l.session->context_uri, l.quality, l.session->started_at_ms, l.last_event_at_ms,
+              l.duration_played_ms, l.completed ? 1 : 0, l.skipped ? 1 : 0);
   }
   SONORA_RETURN_IF_ERROR(
-      tx.Query("INSERT INTO listens (session_id, user_id, track_id, device_id, context_uri, "
-               "quality, started_at_ms, last_event_at_ms, duration_played_ms, completed, skipped) "
-               "VALUES " + Placeholders(listens.size(), 11) +
-               " ON CONFLICT (session_id) DO UPDATE SET "
-               "last_event_at_ms = CASE WHEN excluded.last_event_at_ms > listens.last_event_at_ms "
-               "  THEN excluded.last_event_at_ms ELSE listens.last_event_at_ms END, "
-               "duration_played_ms = CASE WHEN excluded.duration_played_ms > "
-               "  listens.duration_played_ms THEN excluded.duration_played_ms "
-               "  ELSE listens.duration_played_ms END, "
-               "completed = CASE WHEN excluded.completed = 1 THEN 1 ELSE listens.completed END, "
-               "skipped = CASE WHEN excluded.skipped = 1 THEN 1 ELSE listens.skipped END, "
-               "quality = excluded.quality",
-               params)
+      tx.Query(
+            "INSERT INTO listens (session_id, user_id, track_id, device_id, context_uri, "
+            "quality, started_at_ms, last_event_at_ms, duration_played_ms, completed, skipped) "
+            "VALUES " +
+                Placeholders(listens.size(), 11) +
+                " ON CONFLICT (session_id) DO UPDATE SET "
+                "last_event_at_ms = CASE WHEN excluded.last_event_at_ms > listens.last_event_at_ms "
+                "  THEN excluded.last_event_at_ms ELSE listens.last_event_at_ms END, "
+                "duration_played_ms = CASE WHEN excluded.duration_played_ms > "
+                "  listens.duration_played_ms THEN excluded.duration_played_ms "
+                "  ELSE listens.duration_played_ms END, "
+                "completed = CASE WHEN excluded.completed = 1 THEN 1 ELSE listens.completed END, "
+                "skipped = CASE WHEN excluded.skipped = 1 THEN 1 ELSE listens.skipped END, "
+                "quality = excluded.quality",
+            params)
           .status());
 
   // 3. The listens that just became plays (once per session, ever).
@@ -149,45 +152,39 @@ Result<std::vector<bool>> EventsRepository::ApplyEvents(store::Session& tx,
   params.clear();
   for (const ListenUpdate* l : plays) {
     per_track[l->track_id]++;
-    for (store::Value v : {store::Value(l->user_id), store::Value(l->session_id),
-                           store::Value(l->track_id), store::Value(l->session->context_uri),
-                           store::Value(l->session->started_at_ms),
-                           store::Value(now_ms + kRecentlyPlayedTtlMs)}) {
-      params.push_back(std::move(v));
-    }
+    AppendRow(params, l->user_id, l->session_id, l->track_id, l->session->context_uri,
+              l->session->started_at_ms, now_ms + kRecentlyPlayedTtlMs);
   }
   SONORA_RETURN_IF_ERROR(
       tx.Query("INSERT INTO recently_played (user_id, session_id, track_id, context_uri, "
-               "played_at_ms, expires_at_ms) VALUES " + Placeholders(plays.size(), 6) +
-               " ON CONFLICT (user_id, session_id) DO NOTHING",
+               "played_at_ms, expires_at_ms) VALUES " +
+                   Placeholders(plays.size(), 6) + " ON CONFLICT (user_id, session_id) DO NOTHING",
                params)
           .status());
   params.clear();
   for (const auto& [track, count] : per_track) {
-    for (store::Value v : {store::Value(track), store::Value(now_ms / kDayMs), store::Value(count)}) {
-      params.push_back(std::move(v));
-    }
+    AppendRow(params, track, now_ms / kDayMs, count);
   }
-  SONORA_RETURN_IF_ERROR(
-      tx.Query("INSERT INTO track_plays_daily (track_id, day, plays) VALUES " +
-                   Placeholders(per_track.size(), 3) +
-                   " ON CONFLICT (track_id, day) DO UPDATE SET "
-                   "plays = track_plays_daily.plays + excluded.plays",
-               params)
-          .status());
+  SONORA_RETURN_IF_ERROR(tx.Query("INSERT INTO track_plays_daily (track_id, day, plays) VALUES " +
+                                      Placeholders(per_track.size(), 3) +
+                                      " ON CONFLICT (track_id, day) DO UPDATE SET "
+                                      "plays = track_plays_daily.plays + excluded.plays",
+                                  params)
+                             .status());
   return stored;
 }
 
 Status EventsRepository::UpsertState(store::Session& tx, const PlayerState& s) {
   return tx
-      .Query("INSERT INTO player_state (user_id, session_id, position_ms, is_playing, volume, "
-             "client_time_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT (user_id) DO UPDATE SET session_id = excluded.session_id, "
-             "position_ms = excluded.position_ms, is_playing = excluded.is_playing, "
-             "volume = excluded.volume, client_time_ms = excluded.client_time_ms, "
-             "updated_at_ms = excluded.updated_at_ms",
-             {s.user_id, s.session_id, s.position_ms, s.is_playing ? 1 : 0, s.volume,
-              s.client_time_ms, s.updated_at_ms})
+      .Query(
+          "INSERT INTO player_state (user_id, session_id, position_ms, is_playing, volume, "
+          "client_time_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (user_id) DO UPDATE SET session_id = excluded.session_id, "
+          "position_ms = excluded.position_ms, is_playing = excluded.is_playing, "
+          "volume = excluded.volume, client_time_ms = excluded.client_time_ms, "
+          "updated_at_ms = excluded.updated_at_ms",
+          {s.user_id, s.session_id, s.position_ms, s.is_playing ? 1 : 0, s.volume, s.client_time_ms,
+           s.updated_at_ms})
       .status();
 }
 
@@ -198,9 +195,9 @@ Result<std::optional<PlayerState>> EventsRepository::GetState(const std::string&
                           {user_id}));
   if (res.rows.empty()) return std::optional<PlayerState>();
   const auto& r = res.rows[0];
-  return std::optional<PlayerState>(PlayerState{user_id, r.GetString(0), r.GetInt(1),
-                                                r.GetBool(2), static_cast<int>(r.GetInt(3)),
-                                                r.GetInt(4), r.GetInt(5)});
+  return std::optional<PlayerState>(PlayerState{user_id, r.GetString(0), r.GetInt(1), r.GetBool(2),
+                                                static_cast<int>(r.GetInt(3)), r.GetInt(4),
+                                                r.GetInt(5)});
 }
 
 }  // namespace sonora::events

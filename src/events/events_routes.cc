@@ -81,7 +81,8 @@ void AddEventsRoutes(http::Router& router, EventsService& service) {
                SONORA_ASSIGN_OR_RETURN(s.session_id, SessionId(body));
                SONORA_ASSIGN_OR_RETURN(s.position_ms, RequiredInt(body, "position_ms"));
                SONORA_ASSIGN_OR_RETURN(auto playing, OptionalBool(body, "is_playing"));
-               if (!playing) return Status::InvalidArgument("is_playing", "'is_playing' is required");
+               if (!playing)
+                 return Status::InvalidArgument("is_playing", "'is_playing' is required");
                s.is_playing = *playing;
                SONORA_ASSIGN_OR_RETURN(auto volume, OptionalInt(body, "volume"));
                s.volume = static_cast<int>(std::clamp<int64_t>(volume.value_or(100), -1, 101));
@@ -105,40 +106,20 @@ void AddEventsRoutes(http::Router& router, EventsService& service) {
                if (body.size() != 1) {
                  return Status::InvalidArgument("events", "a batch body holds only 'events'");
                }
-               if (!batch->is_array() || batch->empty() ||
-                   batch->size() > kMaxEventsPerBatch) {
-                 return Status::InvalidArgument(
-                     "events", "'events' must be an array of 1 to " +
-                                   std::to_string(kMaxEventsPerBatch) + " events");
+               if (!batch->is_array() || batch->empty() || batch->size() > kMaxEventsPerBatch) {
+                 return Status::InvalidArgument("events", "'events' must be an array of 1 to " +
+                                                              std::to_string(kMaxEventsPerBatch) +
+                                                              " events");
                }
-               std::vector<PlayEvent> events(batch->size());
-               std::vector<Status> parse_errors(batch->size());
-               for (size_t i = 0; i < batch->size(); ++i) {
-                 const Json& item = (*batch)[i];
-                 if (!item.is_object()) {
-                   parse_errors[i] = Status::InvalidArgument("events", "each event is an object");
-                   continue;
-                 }
-                 auto parsed = ParseEvent(item, user_id);
-                 if (parsed.ok()) events[i] = std::move(*parsed);
-                 else parse_errors[i] = parsed.status();
+               std::vector<Result<PlayEvent>> events;
+               events.reserve(batch->size());
+               for (const Json& item : *batch) {
+                 if (item.is_object())
+                   events.push_back(ParseEvent(item, user_id));
+                 else
+                   events.push_back(Status::InvalidArgument("events", "each event is an object"));
                }
-               // Only well-formed events go on; outcomes are put back in input order.
-               std::vector<PlayEvent> good;
-               std::vector<size_t> index;
-               for (size_t i = 0; i < events.size(); ++i) {
-                 if (parse_errors[i].ok()) {
-                   good.push_back(events[i]);
-                   index.push_back(i);
-                 }
-               }
-               std::vector<EventOutcome> outcomes(events.size());
-               for (size_t i = 0; i < events.size(); ++i) {
-                 outcomes[i].event_id = events[i].event_id;
-                 outcomes[i].status = parse_errors[i];
-               }
-               SONORA_ASSIGN_OR_RETURN(auto stored, service.RecordBatch(std::move(good)));
-               for (size_t k = 0; k < stored.size(); ++k) outcomes[index[k]] = stored[k];
+               SONORA_ASSIGN_OR_RETURN(auto outcomes, service.RecordBatch(std::move(events)));
 
                Json results = Json::array();
                int64_t tracked = 0;

@@ -35,13 +35,18 @@ Status EventsService::Record(PlayEvent e) {
   });
 }
 
-Result<std::vector<EventOutcome>> EventsService::RecordBatch(std::vector<PlayEvent> events) {
+Result<std::vector<EventOutcome>> EventsService::RecordBatch(
+    std::vector<Result<PlayEvent>> events) {
   std::vector<EventOutcome> outcomes(events.size());
   std::vector<size_t> valid;
   std::vector<SessionInfo> sessions;
   for (size_t i = 0; i < events.size(); ++i) {
-    auto session = Prepare(events[i]);
-    outcomes[i].event_id = events[i].event_id;
+    if (!events[i].ok()) {
+      outcomes[i].status = events[i].status();
+      continue;
+    }
+    auto session = Prepare(*events[i]);
+    outcomes[i].event_id = events[i]->event_id;
     if (!session.ok()) {
       outcomes[i].status = session.status();
       continue;
@@ -52,7 +57,7 @@ Result<std::vector<EventOutcome>> EventsService::RecordBatch(std::vector<PlayEve
   if (valid.empty()) return outcomes;
   std::vector<EventsRepository::Item> items;
   items.reserve(valid.size());
-  for (size_t k = 0; k < valid.size(); ++k) items.push_back({&events[valid[k]], &sessions[k]});
+  for (size_t k = 0; k < valid.size(); ++k) items.push_back({&*events[valid[k]], &sessions[k]});
   std::vector<bool> stored;
   SONORA_RETURN_IF_ERROR(writer_.Run([&](store::Session& tx) -> Status {
     SONORA_ASSIGN_OR_RETURN(stored, EventsRepository::ApplyEvents(tx, items));

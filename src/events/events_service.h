@@ -38,9 +38,10 @@ class EventsService {
   Status Record(PlayEvent event);
 
   // Validates each event as Record does and stores the valid ones in one unit; an invalid event
-  // never keeps the others from being stored. Outcomes are in input order. The returned status
-  // is an error only when storing failed as a whole (then nothing of the batch is stored).
-  Result<std::vector<EventOutcome>> RecordBatch(std::vector<PlayEvent> events);
+  // (or one the caller could not parse, passed as its error) never keeps the others from being
+  // stored. Outcomes are in input order. The returned status is an error only when storing
+  // failed as a whole (then nothing of the batch is stored).
+  Result<std::vector<EventOutcome>> RecordBatch(std::vector<Result<PlayEvent>> events);
 
   // Errors: kNotFound when the session isn't the user's; kInvalidArgument for ranges.
   Status UpdateState(PlayerState state);

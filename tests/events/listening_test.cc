@@ -189,11 +189,11 @@ TEST_P(ListeningTest, ABatchStoresTheValidEventsAndReportsTheRest) {
     e.duration_played_ms = 31'000;
   }
   batch[0].event_id = "evt_a";
-  batch[1].event_id = "evt_a";                   // a repeat inside the batch
-  batch[2].session_id = theirs;                  // another user's session
+  batch[1].event_id = "evt_a";   // a repeat inside the batch
+  batch[2].session_id = theirs;  // another user's session
   batch[2].track_id = "track_t2";
-  batch[3].duration_played_ms = -5;              // out of range
-  auto outcomes = service_->RecordBatch(batch);
+  batch[3].duration_played_ms = -5;  // out of range
+  auto outcomes = service_->RecordBatch(std::vector<Result<PlayEvent>>(batch.begin(), batch.end()));
   ASSERT_THAT(outcomes.status(), IsOk());
   ASSERT_EQ(outcomes->size(), 4u);
   EXPECT_THAT((*outcomes)[0].status, IsOk());
