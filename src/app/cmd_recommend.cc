@@ -1,6 +1,7 @@
 // `sonora recommend train|eval|run` (docs/recommendations.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -216,17 +217,33 @@ int RunRecommendTrain(const Config& config, const RecommendOptions& o) {
   return 0;
 }
 
-int RunRecommendRun(const Config& config) {
+int RunRecommendRun(const Config& config, const std::vector<std::string>& lists) {
   auto app = App::Open(config);
   if (!app.ok()) return Fail(app.status());
-  std::unique_ptr<ProgressBar> bar;
-  auto generated = (*app)->discover_weekly().GenerateAll([&](int64_t done, int64_t total) {
-    if (!bar) bar = std::make_unique<ProgressBar>("discover weekly", total, "users");
-    bar->Update(done);
-  });
-  if (bar) bar->Finish();
-  if (!generated.ok()) return Fail(generated.status());
-  std::printf("discover weekly: %lld users\n", static_cast<long long>(*generated));
+  auto wanted = [&lists](const char* name) {
+    return std::find(lists.begin(), lists.end(), name) != lists.end();
+  };
+  // Each prints "<label>: N users" when done.
+  struct Family {
+    const char* name;   // as --lists spells it
+    const char* label;  // for the progress bar and the summary line
+    recommend::PlaylistFamily* family;
+  };
+  const Family families[] = {{"discover-weekly", "discover weekly", &(*app)->discover_weekly()},
+                             {"daily-mix", "daily mix", &(*app)->daily_mixes()},
+                             {"release-radar", "release radar", &(*app)->release_radar()}};
+  for (const auto& [name, label, family] : families) {
+    if (!wanted(name)) continue;
+    std::unique_ptr<ProgressBar> bar;
+    auto generated = family->GenerateAll([&, text = label](int64_t done, int64_t total) {
+      if (!bar) bar = std::make_unique<ProgressBar>(text, total, "users");
+      bar->Update(done);
+    });
+    if (bar) bar->Finish();
+    if (!generated.ok()) return Fail(generated.status());
+    std::printf("%s: %lld users\n", label, static_cast<long long>(*generated));
+    std::fflush(stdout);
+  }
   return 0;
 }
 

@@ -182,9 +182,15 @@ int main(int argc, char** argv) {
   add_als(rec_train);
   rec_train->callback([&] { rc = sonora::app::RunRecommendTrain(flags.Resolve(), rec); });
   auto* rec_run = recommend->add_subcommand(
-      "run", "generate this week's Discover Weekly for every user who has none yet");
+      "run",
+      "generate the current period's Discover Weekly, Daily Mixes and Release Radar for every "
+      "user who has none yet");
   flags.AddStorage(rec_run);
-  rec_run->callback([&] { rc = sonora::app::RunRecommendRun(flags.Resolve()); });
+  std::vector<std::string> rec_lists = {"discover-weekly", "daily-mix", "release-radar"};
+  rec_run->add_option("--lists", rec_lists, "which lists to generate (default: all three)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"discover-weekly", "daily-mix", "release-radar"}));
+  rec_run->callback([&] { rc = sonora::app::RunRecommendRun(flags.Resolve(), rec_lists); });
   auto* rec_eval = recommend->add_subcommand(
       "eval", "compare ALS, popularity and item-kNN on held-out interactions");
   flags.AddStorage(rec_eval);

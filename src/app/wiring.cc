@@ -68,6 +68,10 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       *app->db_, *app->catalog_repo_, app->clock_, config.data_dir);
   app->discover_weekly_ = std::make_unique<recommend::DiscoverWeekly>(
       *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
+  app->daily_mixes_ = std::make_unique<recommend::DailyMixes>(
+      *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
+  app->release_radar_ = std::make_unique<recommend::ReleaseRadar>(
+      *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
   app->media_repo_ = std::make_unique<media::MediaRepository>(*app->db_);
   SONORA_ASSIGN_OR_RETURN(app->media_store_, media::MediaStore::Open(config.data_dir + "/media"));
   app->ingester_ = std::make_unique<media::Ingester>(*app->db_, *app->catalog_repo_,
@@ -171,7 +175,8 @@ http::Router& App::BuildRouter() {
   auth::AddAuthRoutes(*router_, *auth_, limiter_);
   catalog::AddCatalogRoutes(*router_, *catalog_);
   // Before the playlist routes: /playlists/discover-weekly would match /playlists/{id}.
-  recommend::AddRecommendRoutes(*router_, *recommendations_, *discover_weekly_);
+  recommend::AddRecommendRoutes(*router_, *recommendations_,
+                                {*discover_weekly_, *daily_mixes_, *release_radar_});
   library::AddPlaylistRoutes(*router_, *playlists_);
   search::AddSearchRoutes(*router_, *search_);
   library::AddSavedRoutes(*router_, *saved_);

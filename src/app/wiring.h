@@ -26,8 +26,10 @@
 #include "media/ingest/ingest.h"
 #include "media/media_repository.h"
 #include "media/media_store.h"
+#include "recommend/daily_mix.h"
 #include "recommend/discover_weekly.h"
 #include "recommend/recommendation_service.h"
+#include "recommend/release_radar.h"
 #include "store/database.h"
 #include "store/group_commit.h"
 #include "streaming/media_files.h"
@@ -60,6 +62,8 @@ class App {
   const Clock& clock() const { return clock_; }
   events::ListeningRepository& listening() { return *listening_; }
   recommend::DiscoverWeekly& discover_weekly() { return *discover_weekly_; }
+  recommend::DailyMixes& daily_mixes() { return *daily_mixes_; }
+  recommend::ReleaseRadar& release_radar() { return *release_radar_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)), limiter_(clock_) {}
@@ -88,6 +92,8 @@ class App {
   std::unique_ptr<events::ListeningRepository> listening_;
   std::unique_ptr<recommend::RecommendationService> recommendations_;
   std::unique_ptr<recommend::DiscoverWeekly> discover_weekly_;
+  std::unique_ptr<recommend::DailyMixes> daily_mixes_;
+  std::unique_ptr<recommend::ReleaseRadar> release_radar_;
   std::unique_ptr<media::MediaRepository> media_repo_;
   std::optional<media::MediaStore> media_store_;
   std::unique_ptr<media::Ingester> ingester_;

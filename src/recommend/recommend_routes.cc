@@ -23,6 +23,8 @@ namespace {
 //   GET /api/v1/playlists/discover-weekly  discover_weekly:get  market
 //   GET /api/v1/artists/{id}/related-artists  artists:related  (no parameters)
 //   GET /api/v1/radio                      radio:get            seed_track limit offset market
+//   GET /api/v1/me/daily-mixes             daily_mixes:get      market
+//   GET /api/v1/playlists/release-radar    release_radar:get    market
 
 // A comma-separated seed list; absent or empty is no seeds. Empty pieces ("a,,b") fail.
 Result<std::vector<std::string>> SeedList(const Request& req, const char* name) {
@@ -74,10 +76,29 @@ Json SeedsJson(const Seeds& seeds) {
   return out;
 }
 
+// A stored list in the seed's Discover Weekly shape. Tracks new to the listener carry
+// "is_new": true when `mark_new` (Daily Mix).
+Json GeneratedJson(const GeneratedPlaylist& p, const std::string& playlist_id,
+                   const std::string& market, bool mark_new) {
+  Json tracks = Json::array();
+  for (const auto& t : p.tracks) {
+    Json j = catalog::TrackJson(t, market);
+    if (mark_new) j["is_new"] = p.new_tracks.count(t.track_id) > 0;
+    tracks.push_back(std::move(j));
+  }
+  return {{"playlist_id", playlist_id},
+          {"name", p.name},
+          {"description", p.description},
+          {"tracks", std::move(tracks)},
+          {"generated_at", FormatIso8601(FromMillis(p.generated_at_ms))},
+          {"expires_at", FormatIso8601(FromMillis(p.expires_at_ms))}};
+}
+
 }  // namespace
 
 void AddRecommendRoutes(http::Router& router, RecommendationService& service,
-                        DiscoverWeekly& discover_weekly) {
+                        const ScheduledPlaylists& generated) {
+  DiscoverWeekly& discover_weekly = generated.discover_weekly;
   router.Add(
       Method::kGet, "/api/v1/recommendations", "recommendations:get", {},
       [&service](Request& req) -> Result<Response> {
@@ -119,6 +140,42 @@ void AddRecommendRoutes(http::Router& router, RecommendationService& service,
                          {"tracks", std::move(tracks)},
                          {"generated_at", FormatIso8601(FromMillis(p.generated_at_ms))},
                          {"expires_at", FormatIso8601(FromMillis(p.expires_at_ms))}});
+             });
+
+  // Up to 6 mixes for today, biggest first; the lists are generated for the caller's own
+  // country and kept for the UTC day; ?market= only sets is_playable.
+  router.Add(Method::kGet, "/api/v1/me/daily-mixes", "daily_mixes:get", {},
+             [&mixes = generated.daily_mixes](Request& req) -> Result<Response> {
+               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+               const http::Principal& user = req.user();
+               SONORA_ASSIGN_OR_RETURN(auto lists, mixes.GetAll(user.user_id, user.country));
+               Json out = Json::array();
+               int64_t generated_at = 0, expires_at = 0;
+               for (size_t i = 0; i < lists.size(); ++i) {
+                 out.push_back(GeneratedJson(
+                     lists[i], "auto_daily_mix_" + std::to_string(i + 1) + "_" + user.user_id,
+                     market, true));
+                 generated_at = lists[i].generated_at_ms;
+                 expires_at = lists[i].expires_at_ms;
+               }
+               Json body = {{"mixes", std::move(out)}};
+               if (!lists.empty()) {
+                 body["generated_at"] = FormatIso8601(FromMillis(generated_at));
+                 body["expires_at"] = FormatIso8601(FromMillis(expires_at));
+               }
+               return Response::Json(200, std::move(body));
+             });
+
+  // Discover Weekly's shape; refreshed Fridays.
+  router.Add(Method::kGet, "/api/v1/playlists/release-radar", "release_radar:get", {},
+             [&radar = generated.release_radar](Request& req) -> Result<Response> {
+               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
+               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+               const http::Principal& user = req.user();
+               SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p, radar.Get(user.user_id, user.country));
+               return Response::Json(
+                   200, GeneratedJson(p, "auto_release_radar_" + user.user_id, market, false));
              });
 
   // Spotify's shape: {"artists": [...]}, 20 at most, no parameters.

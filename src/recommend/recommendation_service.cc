@@ -14,51 +14,9 @@
 #include "recommend/cf_model.h"
 #include "recommend/history_loader.h"
 #include "recommend/interactions.h"
+#include "recommend/internal/snapshot.h"
 
 namespace sonora::recommend {
-
-namespace {
-// FileMtime of a missing file. (file_clock's epoch is not 1970: real times can be negative.)
-constexpr int64_t kNoFile = INT64_MIN;
-}  // namespace
-
-// Everything a request ranks over, indexed by a dense track number t in [0, tracks).
-struct RecommendationService::Snapshot {
-  int64_t built_ms = 0;
-  int64_t factor_mtime = kNoFile;
-
-  std::vector<std::string> track_ids, titles;
-  std::unordered_map<std::string, int32_t> track_index;
-  std::vector<std::vector<int32_t>> track_artists;  // artist numbers, primary first
-  std::vector<std::vector<int32_t>> track_genres;   // genre numbers (track ∪ album genres)
-  std::vector<std::string> primary_genre;
-  std::vector<int> popularity;
-  std::vector<std::vector<std::string>> countries;
-  std::vector<int64_t> release_ms;
-  std::vector<int32_t> by_popularity;  // all tracks, most popular first
-
-  std::unordered_map<std::string, int32_t> artist_index;
-  std::vector<std::vector<int32_t>> artist_tracks;  // by popularity, most popular first
-  std::unordered_map<std::string, int32_t> genre_index;
-
-  // Listening: the matrix and its item <-> track maps.
-  InteractionMatrix matrix;
-  IdMap users;
-  std::vector<int32_t> track_item;        // track -> matrix item, -1 when never played
-  std::vector<int32_t> item_track;        // matrix item -> track, -1 when no longer in the catalog
-  std::vector<int32_t> listeners;         // matrix item -> users with positive evidence
-  std::vector<int32_t> artist_listeners;  // artist -> users with a positive play of any track
-
-  // ALS factors, when a factor file exists and names its rows.
-  bool has_model = false;
-  FactorModel model;
-  std::unordered_map<std::string, int32_t> model_users;
-  std::vector<int32_t> track_model_item;  // -1 when the model has no row for the track
-
-  // Unit-length audio-feature vectors; has_audio[t] says whether t has one.
-  std::vector<float> audio;
-  std::vector<uint8_t> has_audio;
-};
 
 namespace {
 
@@ -86,11 +44,13 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
   s->built_ms = now_ms;
   SONORA_ASSIGN_OR_RETURN(auto rows,
                           db.Query("SELECT t.track_id, t.title, t.popularity, t.genres, "
-                                   "t.available_countries, al.release_date, al.genres "
+                                   "t.available_countries, al.release_date, al.genres, "
+                                   "t.album_id "
                                    "FROM tracks t JOIN albums al ON al.album_id = t.album_id "
                                    "ORDER BY t.track_id"));
   const size_t n = rows.rows.size();
   s->track_ids.reserve(n);
+  std::unordered_map<std::string, int32_t> albums;
   for (const auto& r : rows.rows) {
     const auto t = static_cast<int32_t>(s->track_ids.size());
     s->track_ids.push_back(r.GetString(0));
@@ -105,12 +65,16 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
     std::vector<int32_t> ids;
     for (const auto& g : genres) {
       auto [it, added] = s->genre_index.emplace(g, static_cast<int32_t>(s->genre_index.size()));
+      if (added) s->genre_names.push_back(g);
       ids.push_back(it->second);
     }
     std::sort(ids.begin(), ids.end());
     s->track_genres.push_back(std::move(ids));
     s->countries.push_back(Split(r.GetString(4), ',', true));
     s->release_ms.push_back(ReleaseDateMillis(r.GetString(5)));
+    auto [album, added] = albums.emplace(r.GetString(7), static_cast<int32_t>(s->album_ids.size()));
+    if (added) s->album_ids.push_back(r.GetString(7));
+    s->track_album.push_back(album->second);
   }
   s->track_artists.resize(n);
   SONORA_ASSIGN_OR_RETURN(auto links, db.Query("SELECT track_id, artist_id FROM track_artists "
@@ -120,7 +84,10 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
     if (t == s->track_index.end()) continue;
     auto [it, added] =
         s->artist_index.emplace(r.GetString(1), static_cast<int32_t>(s->artist_index.size()));
-    if (added) s->artist_tracks.emplace_back();
+    if (added) {
+      s->artist_tracks.emplace_back();
+      s->artist_ids.push_back(r.GetString(1));
+    }
     s->track_artists[static_cast<size_t>(t->second)].push_back(it->second);
     s->artist_tracks[static_cast<size_t>(it->second)].push_back(t->second);
   }
@@ -671,10 +638,8 @@ Result<std::vector<catalog::Artist>> RecommendationService::RelatedArtists(
     return x.first != y.first ? x.first > y.first : x.second < y.second;
   });
   if (scored.size() > static_cast<size_t>(limit)) scored.resize(static_cast<size_t>(limit));
-  std::vector<std::string> ids(artists);
-  for (const auto& [id, a] : s.artist_index) ids[static_cast<size_t>(a)] = id;
   std::vector<std::string> wanted;
-  for (const auto& [score, a] : scored) wanted.push_back(ids[static_cast<size_t>(a)]);
+  for (const auto& [score, a] : scored) wanted.push_back(s.artist_ids[static_cast<size_t>(a)]);
   SONORA_ASSIGN_OR_RETURN(auto rows, repo_.GetArtists(wanted));
   std::unordered_map<std::string, catalog::Artist*> by_id;
   for (auto& a : rows) by_id.emplace(a.artist_id, &a);

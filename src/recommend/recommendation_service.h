@@ -47,6 +47,26 @@ struct Recommendation {
   std::string reason;
 };
 
+// A generated list of track ids (Daily Mix, Release Radar), before storage.
+struct TrackList {
+  std::string name;
+  std::string description;
+  std::vector<std::string> track_ids;      // in order
+  std::vector<std::string> new_track_ids;  // the ones the user has not heard (Daily Mix)
+};
+
+// Daily Mix (seed 000 §8).
+inline constexpr int kMaxDailyMixes = 6;
+inline constexpr int kDailyMixTracks = 50;
+inline constexpr int64_t kDailyMixHistoryDays = 180;
+// A cluster (a mix) needs at least this many familiar tracks.
+inline constexpr int kDailyMixMinFamiliar = 4;
+// Release Radar.
+inline constexpr int kReleaseRadarTracks = 30;
+inline constexpr int64_t kReleaseRadarWindowDays = 14;
+inline constexpr int kReleaseRadarTopArtists = 20;
+inline constexpr int kReleaseRadarPerRelease = 2;
+
 struct RecommendationOptions {
   // Rebuild the snapshot after this long even when the factor file did not change (new
   // listens, new tracks). Default: 5 minutes.
@@ -86,6 +106,24 @@ class RecommendationService {
   Result<std::vector<Recommendation>> RadioCycle(const std::string& user_id,
                                                  const std::string& seed_track,
                                                  const std::string& market);
+
+  // Daily Mix: the user's tracks of the last kDailyMixHistoryDays (counted plays, plus liked
+  // tracks) clustered by k-means over audio features and genres (k <= kMaxDailyMixes, chosen
+  // by the data); per cluster up to kDailyMixTracks tracks, 80% familiar and 20% new ones
+  // (ranked like Recommend() from the cluster's tracks, never heard in the window or liked),
+  // named after the cluster's dominant genre, biggest cluster first. A user with fewer than
+  // kDailyMixMinFamiliar tracks gets genre mixes of popular tracks in `market`. Empty only
+  // when nothing is playable in `market`.
+  Result<std::vector<TrackList>> DailyMixes(const std::string& user_id, const std::string& market,
+                                            int64_t now_ms);
+
+  // Release Radar: tracks released in the kReleaseRadarWindowDays up to `now_ms` by artists the
+  // user follows or plays most (kReleaseRadarTopArtists), newest release first, at most
+  // kReleaseRadarPerRelease per release and kReleaseRadarTracks in all, playable in `market`;
+  // topped up with the window's releases in the user's genres, then any of the window's
+  // releases, then (only when the window has none) the newest releases before it.
+  Result<TrackList> ReleaseRadar(const std::string& user_id, const std::string& market,
+                                 int64_t now_ms);
 
   struct Snapshot;
 

@@ -50,23 +50,8 @@ class RecommendApiTest : public ApiTest {
       ASSERT_TRUE(genre.ok());
       ASSERT_FALSE(genre->rows.empty());
       genre_ = genre->rows[0].GetString(0).substr(0, genre->rows[0].GetString(0).find(','));
-      int session = 0;
       auto listen = [&](const std::string& user, const std::string& track) {
-        auto id = db.Query("SELECT user_id FROM users WHERE username = ?", {user});
-        ASSERT_TRUE(id.ok());
-        ASSERT_EQ(id->rows.size(), 1u);
-        // Heard an hour ago: inside every history window (90 days for Discover Weekly).
-        const int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count() -
-                           3'600'000;
-        ASSERT_TRUE(db.Execute("INSERT INTO listens (session_id, user_id, track_id,"
-                               " started_at_ms, last_event_at_ms, duration_played_ms,"
-                               " completed, skipped, counted, counted_at_ms)"
-                               " VALUES (?, ?, ?, ?, ?, 60000, 1, 0, 1, ?)",
-                               {"s" + std::to_string(++session), id->rows[0].GetString(0), track,
-                                at, at, at})
-                        .ok());
+        ASSERT_NO_FATAL_FAILURE(Listen(db, user, track));
       };
       for (const char* u : {"bob", "carol", "dave"}) {
         listen(u, tracks_[0]);
@@ -74,6 +59,25 @@ class RecommendApiTest : public ApiTest {
       }
       listen("alice", tracks_[0]);
     });
+  }
+
+  // A counted, completed listen by `user` (a username) an hour ago: inside every history
+  // window (90 days for Discover Weekly, 180 for Daily Mix).
+  void Listen(store::Database& db, const std::string& user, const std::string& track) {
+    auto id = db.Query("SELECT user_id FROM users WHERE username = ?", {user});
+    ASSERT_TRUE(id.ok());
+    ASSERT_EQ(id->rows.size(), 1u);
+    const int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count() -
+                       3'600'000;
+    ASSERT_TRUE(
+        db.Execute("INSERT INTO listens (session_id, user_id, track_id,"
+                   " started_at_ms, last_event_at_ms, duration_played_ms,"
+                   " completed, skipped, counted, counted_at_ms)"
+                   " VALUES (?, ?, ?, ?, ?, 60000, 1, 0, 1, ?)",
+                   {"s" + std::to_string(++sessions_), id->rows[0].GetString(0), track, at, at, at})
+            .ok());
   }
 
   HttpResponse Recommend(const std::string& query, const std::string& user = "alice") {
@@ -89,6 +93,7 @@ class RecommendApiTest : public ApiTest {
   std::map<std::string, std::string> tokens_;
   std::vector<std::string> tracks_, titles_;
   std::string genre_;
+  int sessions_ = 0;
 };
 
 TEST_P(RecommendApiTest, SeedShapeWithScoresReasonsAndTheSeedExcluded) {
@@ -206,6 +211,10 @@ TEST_P(RecommendApiTest, DiscoverWeeklyHasTheSeedShapeAndStaysPutAllWeek) {
   CommandResult again = RunSonora(args, {}, std::chrono::seconds(60));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("discover weekly: 0 users"), std::string::npos) << again.out;
+  EXPECT_NE(run.out.find("daily mix: 5 users"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("release radar: 5 users"), std::string::npos) << run.out;
+  args.push_back("--lists=bogus");
+  EXPECT_NE(RunSonora(args, {}, std::chrono::seconds(60)).exit_code, 0);
 
   HttpResponse r = client().Get("/api/v1/playlists/discover-weekly", Bearer(tokens_["alice"]));
   ASSERT_EQ(r.status, 200) << r.body;
@@ -251,6 +260,117 @@ TEST_P(RecommendApiTest, DiscoverWeeklyIsGeneratedOnFirstRequestAndRejectsBadReq
       client().Get("/api/v1/playlists/discover-weekly?market=XX", Bearer(tokens_["erin"])),
       "market");
   ExpectUnauthenticated(client().Get("/api/v1/playlists/discover-weekly"));
+}
+
+TEST_P(RecommendApiTest, DailyMixesHaveFamiliarAndNewTracksAndRejectBadRequests) {
+  ASSERT_NO_FATAL_FAILURE(SetUpCatalogAndListeners(200));
+  // carol also plays twelve more tracks, so she has enough history to cluster.
+  std::set<std::string> heard = {tracks_[0], tracks_[1]};
+  WithDatabase([&](store::Database& db) {
+    for (size_t i = 2; i < 14; ++i) {
+      ASSERT_NO_FATAL_FAILURE(Listen(db, "carol", tracks_[i]));
+      heard.insert(tracks_[i]);
+    }
+  });
+  HttpResponse r = client().Get("/api/v1/me/daily-mixes", Bearer(tokens_["carol"]));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json body = r.json();
+  EXPECT_EQ(Keys(body), (std::set<std::string>{"mixes", "generated_at", "expires_at"}));
+  ASSERT_GE(body["mixes"].size(), 1u);
+  ASSERT_LE(body["mixes"].size(), 6u);
+  size_t familiar = 0, fresh = 0;
+  std::set<std::string> ids;
+  for (size_t m = 0; m < body["mixes"].size(); ++m) {
+    const Json& mix = body["mixes"][m];
+    EXPECT_EQ(Keys(mix), (std::set<std::string>{"playlist_id", "name", "description", "tracks",
+                                                "generated_at", "expires_at"}));
+    EXPECT_EQ(mix["playlist_id"].get<std::string>().rfind(
+                  "auto_daily_mix_" + std::to_string(m + 1) + "_", 0),
+              0u);
+    const std::string name = mix["name"];
+    EXPECT_EQ(name.substr(name.size() > 4 ? name.size() - 4 : 0), " Mix") << name;
+    EXPECT_LE(mix["tracks"].size(), 50u);
+    for (const auto& t : mix["tracks"]) {
+      const std::string id = t["track_id"];
+      EXPECT_TRUE(ids.insert(id).second) << id << " is in two mixes";
+      if (t["is_new"] == true) {
+        ++fresh;
+        EXPECT_EQ(heard.count(id), 0u) << id;
+      } else {
+        ++familiar;
+        EXPECT_EQ(heard.count(id), 1u) << id;
+      }
+    }
+  }
+  EXPECT_EQ(familiar, heard.size());
+  EXPECT_GE(fresh, 1u);
+  EXPECT_LE(fresh * 4, familiar + 4) << "about 20% new";
+  auto generated = ParseIso8601(body["generated_at"].get<std::string>());
+  auto expires = ParseIso8601(body["expires_at"].get<std::string>());
+  ASSERT_TRUE(generated && expires);
+  EXPECT_EQ(generated->time_since_epoch().count() % 86'400'000, 0) << "midnight UTC";
+  EXPECT_EQ(expires->time_since_epoch().count() - generated->time_since_epoch().count(),
+            86'400'000LL);
+
+  // No history: popular genre mixes, never an empty answer.
+  HttpResponse erin = client().Get("/api/v1/me/daily-mixes", Bearer(tokens_["erin"]));
+  ASSERT_EQ(erin.status, 200) << erin.body;
+  ASSERT_GE(erin.json()["mixes"].size(), 1u);
+  EXPECT_FALSE(erin.json()["mixes"][0]["tracks"].empty());
+
+  ExpectFieldError(client().Get("/api/v1/me/daily-mixes?limit=5", Bearer(tokens_["carol"])),
+                   "limit");
+  ExpectFieldError(client().Get("/api/v1/me/daily-mixes?market=XX", Bearer(tokens_["carol"])),
+                   "market");
+  ExpectUnauthenticated(client().Get("/api/v1/me/daily-mixes"));
+}
+
+TEST_P(RecommendApiTest, ReleaseRadarHasTheShapeAndRejectsBadRequests) {
+  ASSERT_NO_FATAL_FAILURE(SetUpCatalogAndListeners(200));
+  // A release from yesterday by an artist alice follows.
+  std::string artist, album;
+  WithDatabase([&](store::Database& db) {
+    auto a = db.Query(
+        "SELECT ta.artist_id, t.album_id FROM track_artists ta JOIN tracks t"
+        " ON t.track_id = ta.track_id WHERE ta.track_id = ? AND ta.position = 0",
+        {tracks_[5]});
+    ASSERT_TRUE(a.ok() && !a->rows.empty());
+    artist = a->rows[0].GetString(0);
+    album = a->rows[0].GetString(1);
+    const auto yesterday = std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now() - std::chrono::hours(24));
+    ASSERT_TRUE(db.Execute("UPDATE albums SET release_date = ? WHERE album_id = ?",
+                           {FormatIso8601(yesterday).substr(0, 10), album})
+                    .ok());
+  });
+  ASSERT_EQ(client()
+                .Send("PUT", "/api/v1/me/following/artists/" + artist, "", Bearer(tokens_["alice"]))
+                .status,
+            200);
+  HttpResponse r = client().Get("/api/v1/playlists/release-radar", Bearer(tokens_["alice"]));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json body = r.json();
+  EXPECT_EQ(Keys(body), (std::set<std::string>{"playlist_id", "name", "description", "tracks",
+                                               "generated_at", "expires_at"}));
+  EXPECT_EQ(body["name"], "Release Radar");
+  EXPECT_EQ(body["playlist_id"].get<std::string>().rfind("auto_release_radar_", 0), 0u);
+  ASSERT_FALSE(body["tracks"].empty());
+  EXPECT_EQ(body["tracks"][0]["album"]["album_id"], album) << "the followed artist's release";
+  EXPECT_LE(body["tracks"].size(), 30u);
+  auto generated = ParseIso8601(body["generated_at"].get<std::string>());
+  ASSERT_TRUE(generated);
+  const int64_t gen_ms = generated->time_since_epoch().count();
+  EXPECT_EQ(gen_ms % 86'400'000, 0) << "midnight UTC";
+  EXPECT_EQ((gen_ms / 86'400'000 + 3) % 7, 4) << "a Friday";
+
+  HttpResponse erin = client().Get("/api/v1/playlists/release-radar", Bearer(tokens_["erin"]));
+  ASSERT_EQ(erin.status, 200) << erin.body;
+  EXPECT_FALSE(erin.json()["tracks"].empty()) << "no follows, no history: still a list";
+  ExpectFieldError(
+      client().Get("/api/v1/playlists/release-radar?offset=1", Bearer(tokens_["erin"])), "offset");
+  ExpectFieldError(
+      client().Get("/api/v1/playlists/release-radar?market=zz", Bearer(tokens_["erin"])), "market");
+  ExpectUnauthenticated(client().Get("/api/v1/playlists/release-radar"));
 }
 
 TEST_P(RecommendApiTest, RelatedArtistsAndTheirRejections) {

@@ -14,9 +14,8 @@
 #include "recommend/blend.h"
 #include "recommend/cf_model.h"
 #include "recommend/discover_weekly.h"
+#include "recommend_db_fixture.h"
 #include "support/status_matchers.h"
-#include "support/temp_dir.h"
-#include "support/test_database.h"
 
 namespace sonora::recommend {
 namespace {
@@ -24,14 +23,10 @@ namespace {
 using testing::Backend;
 using testing::IsOk;
 
-// 2026-11-20T00:00:00Z.
-constexpr int64_t kNowMs = 1'795'132'800'000;
-
-class RecommendationServiceTest : public ::testing::TestWithParam<Backend> {
+class RecommendationServiceTest : public RecommendDbTest {
  protected:
   void SetUp() override {
-    SONORA_OPEN_TEST_DB(tdb_, GetParam());
-    repo_ = std::make_unique<catalog::CatalogRepository>(tdb_->db());
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase());
     Artist("ar_rock", "rock");
     Artist("ar_jazz", "jazz");
     Artist("ar_new", "rock");
@@ -56,46 +51,7 @@ class RecommendationServiceTest : public ::testing::TestWithParam<Backend> {
     Listen("u4", "j2");
     Listen("u4", "r3");
     Listen("u4", "j3");
-    clock_ = std::make_unique<FakeClock>(FromMillis(kNowMs));
-    service_ = std::make_unique<RecommendationService>(tdb_->db(), *repo_, *clock_, dir_.path());
-  }
-
-  void Exec(std::string_view sql, const store::Params& params = {}) {
-    ASSERT_THAT(tdb_->db().Execute(sql, params), IsOk()) << sql;
-  }
-  void Artist(const std::string& id, const std::string& genres) {
-    Exec("INSERT INTO artists (artist_id, name, genres, created_at_ms) VALUES (?, ?, ?, 0)",
-         {id, id, genres});
-  }
-  void Album(const std::string& id, const std::string& artist, const std::string& genres,
-             const std::string& date) {
-    Exec(
-        "INSERT INTO albums (album_id, title, artist_id, genres, release_date, created_at_ms)"
-        " VALUES (?, ?, ?, ?, ?, 0)",
-        {id, id, artist, genres, date});
-  }
-  void Track(const std::string& id, const std::string& album, const std::string& artist,
-             int popularity, const std::string& countries) {
-    Exec(
-        "INSERT INTO tracks (track_id, title, album_id, duration_ms, popularity,"
-        " available_countries, created_at_ms) VALUES (?, ?, ?, 180000, ?, ?, 0)",
-        {id, "Title " + id, album, popularity, countries});
-    Exec("INSERT INTO track_artists (track_id, artist_id, position) VALUES (?, ?, 0)",
-         {id, artist});
-  }
-  void User(const std::string& u) {
-    Exec(
-        "INSERT INTO users (user_id, email, email_lower, username, username_lower,"
-        " display_name, country, password_hash, created_at_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'SE', 'x', 0)",
-        {u, u + "@x", u + "@x", u, u, u});
-  }
-  void Listen(const std::string& user, const std::string& track) {
-    Exec(
-        "INSERT INTO listens (session_id, user_id, track_id, started_at_ms, last_event_at_ms,"
-        " duration_played_ms, completed, skipped, counted)"
-        " VALUES (?, ?, ?, ?, ?, 60000, 1, 0, 1)",
-        {"s" + std::to_string(++sessions_), user, track, kNowMs - 1000, kNowMs - 1000});
+    MakeService();
   }
 
   std::vector<Recommendation> Get(const Seeds& seeds, const std::string& user = "me",
@@ -117,13 +73,6 @@ class RecommendationServiceTest : public ::testing::TestWithParam<Backend> {
       if (r.track.track_id == id) return &r;
     return nullptr;
   }
-
-  std::unique_ptr<testing::TestDatabase> tdb_;
-  testing::TempDir dir_;
-  std::unique_ptr<catalog::CatalogRepository> repo_;
-  std::unique_ptr<FakeClock> clock_;
-  std::unique_ptr<RecommendationService> service_;
-  int sessions_ = 0;
 };
 
 TEST_P(RecommendationServiceTest, CoListenedTrackRanksFirstAndSeedsAndForeignTracksAreOut) {
