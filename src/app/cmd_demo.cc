@@ -54,6 +54,7 @@ int RunDemo(const Config& config, const DemoOptions& options) {
   // 2. The same ingest path real music takes; a second run finds everything unchanged.
   media::IngestOptions ingest;
   ingest.jobs = options.jobs;
+  ingest.worker.binary = SelfExecutable();
   auto summary = app.ingester().Run({masters}, ingest);
   log::Info("demo ingest files=" + std::to_string(summary.files) +
             " new=" + std::to_string(summary.ingested) +

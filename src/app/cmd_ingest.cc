@@ -1,4 +1,6 @@
 #include <cstdio>
+#include <filesystem>
+#include <string>
 
 #include "app/commands.h"
 #include "app/wiring.h"
@@ -6,6 +8,12 @@
 #include "core/progress.h"
 
 namespace sonora::app {
+
+std::string SelfExecutable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : path.string();
+}
 
 int RunIngest(const Config& config, const IngestCommandOptions& options) {
   auto app = App::Open(config);
@@ -16,6 +24,7 @@ int RunIngest(const Config& config, const IngestCommandOptions& options) {
   media::IngestOptions o;
   o.jobs = options.jobs;
   o.force = options.force;
+  o.worker.binary = SelfExecutable();
   o.limits.max_duration_ms = int64_t{options.max_minutes} * 60 * 1000;
   auto summary = (*app)->ingester().Run(options.paths, o);
   if (options.json) {
@@ -49,7 +58,8 @@ int RunCatalogGenerate(const Config& config, int64_t tracks) {
   catalog::GenerateOptions gen;
   gen.tracks = tracks;
   gen.progress = [&bar](int64_t done, int64_t) { bar.Update(done); };
-  auto summary = catalog::GenerateCatalog((*app)->db(), (*app)->catalog_repo(), (*app)->clock(), gen);
+  auto summary =
+      catalog::GenerateCatalog((*app)->db(), (*app)->catalog_repo(), (*app)->clock(), gen);
   bar.Finish();
   if (!summary.ok()) {
     std::fprintf(stderr, "sonora: %s\n", summary.status().ToString().c_str());

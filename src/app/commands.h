@@ -85,6 +85,10 @@ int RunRecommendTrain(const Config& config, const RecommendOptions& options);
 // Evaluates ALS, popularity and item-kNN on one split and prints the table (or JSON).
 int RunRecommendEval(const Config& config, const RecommendOptions& options);
 // Generates this week's Discover Weekly for every user who has none yet (progress bar).
+// This process's executable (/proc/self/exe), for the media worker; "" when unknown (the
+// worker then runs in-process).
+std::string SelfExecutable();
+
 // `lists`: any of "discover-weekly", "daily-mix", "release-radar".
 int RunRecommendRun(const Config& config, const std::vector<std::string>& lists);
 

@@ -4,10 +4,12 @@
 
 #include <csignal>
 #include <cstdio>
+#include <string_view>
 
 #include "app/commands.h"
 #include "app/config.h"
 #include "core/log.h"
+#include "media/parse_worker.h"
 
 namespace {
 
@@ -55,6 +57,11 @@ struct CommonFlags {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error code, not a death
+  // The isolated media parser (media/parse_worker.h): started by ingest, not by people, so it
+  // stays out of --help.
+  if (argc >= 2 && std::string_view(argv[1]) == "media-worker") {
+    return sonora::media::RunMediaWorker(argc - 2, argv + 2);
+  }
   CLI::App cli{"Sonora: a self-hostable music and podcast streaming server"};
   cli.require_subcommand(1);
   CommonFlags flags;

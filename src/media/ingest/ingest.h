@@ -13,6 +13,7 @@
 #include "media/codec.h"
 #include "media/media_repository.h"
 #include "media/media_store.h"
+#include "media/parse_worker.h"
 #include "store/database.h"
 
 namespace sonora::media {
@@ -24,6 +25,9 @@ struct IngestOptions {
   // Per-file caps. Ingest decodes a whole track into memory (about 21 MB per stereo minute), so
   // its duration cap is one hour rather than the codec's default.
   DecodeLimits limits{.max_duration_ms = kMaxIngestDurationMs};
+  // Where the untrusted parsing runs (parse_worker.h): `sonora ingest` and `sonora demo` set
+  // the binary to themselves; empty parses in-process.
+  WorkerOptions worker;
   bool force = false;         // re-encode even when the audio is unchanged
   bool progress = true;       // draw a progress bar on stderr
   // Called once per file as it finishes (from worker threads, serialized).

@@ -35,24 +35,27 @@ Status Stage1Probe(TrackJob& job, const Deps& deps) {
   }
   job.size = st.st_size;
   job.mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
-  SONORA_ASSIGN_OR_RETURN(job.probe, ProbeFile(job.path, deps.options.limits));
+  // The container, tags and embedded cover come from the media worker: a hostile file can
+  // crash or stall it, never this process.
+  SONORA_ASSIGN_OR_RETURN(ParsedMaster parsed,
+                          ParseMaster(job.path, deps.options.limits, deps.options.worker));
+  job.probe = parsed.probe;
   // A header that already declares more than the cap is refused before any decoding: a
   // "10-hour" file must not get as far as buffering PCM.
   if (job.probe.duration_ms > deps.options.limits.max_duration_ms) {
-    return Status::InvalidArgument("file", "declares " + std::to_string(job.probe.duration_ms / 1000) +
-                                               " s, over the ingest cap of " +
-                                               std::to_string(deps.options.limits.max_duration_ms / 1000) + " s");
+    return Status::InvalidArgument(
+        "file", "declares " + std::to_string(job.probe.duration_ms / 1000) +
+                    " s, over the ingest cap of " +
+                    std::to_string(deps.options.limits.max_duration_ms / 1000) + " s");
   }
 
   // Tags are optional: a file TagLib can't read still ingests, named after the file.
-  auto tags = ReadTags(job.path);
-  if (tags.ok()) job.tags = std::move(*tags);
+  if (parsed.tags) job.tags = std::move(*parsed.tags);
   const fs::path p(job.path);
   if (job.tags.title.empty()) job.tags.title = p.stem().string();
   if (!IsValidUtf8(job.tags.title)) job.tags.title = "Untitled";
 
-  auto embedded = ExtractEmbeddedCover(job.path);
-  if (embedded.ok() && *embedded) job.cover_bytes = std::move(**embedded);
+  if (parsed.cover_bytes) job.cover_bytes = std::move(parsed.cover_bytes);
   if (!job.cover_bytes) {
     for (const char* name : {"cover.jpg", "folder.jpg", "cover.png", "folder.png", "front.jpg"}) {
       if (auto bytes = ReadSmallFile(p.parent_path() / name, kMaxSidecarBytes)) {
@@ -63,7 +66,8 @@ Status Stage1Probe(TrackJob& job, const Deps& deps) {
   }
   fs::path lrc = p;
   lrc.replace_extension(".lrc");
-  if (auto text = ReadSmallFile(lrc, 1 << 20); text && IsValidUtf8(*text)) job.lrc = std::move(text);
+  if (auto text = ReadSmallFile(lrc, 1 << 20); text && IsValidUtf8(*text))
+    job.lrc = std::move(text);
   return Status();
 }
 

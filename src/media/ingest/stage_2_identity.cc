@@ -33,7 +33,8 @@ Status Stage2Identity(TrackJob& job, const Deps& deps) {
     return Status();
   }
 
-  SONORA_ASSIGN_OR_RETURN(job.pcm, DecodeFile(job.path, deps.options.limits));
+  SONORA_ASSIGN_OR_RETURN(job.pcm,
+                          DecodeMaster(job.path, deps.options.limits, deps.options.worker));
   if (job.pcm.duration_ms() < kMinTrackMs) {
     return Status::InvalidArgument("file", "too short: " + std::to_string(job.pcm.duration_ms()) +
                                                " ms of audio (a track needs at least 1 s)");

@@ -23,7 +23,7 @@ Status Stage6Artwork(TrackJob& job, const Deps& deps) {
     if (fs::exists(path, ec)) continue;
     fs::create_directories(fs::path(path).parent_path(), ec);
     const std::string tmp = path + ".tmp" + std::to_string(size);
-    Status s = ScaleArtwork(*job.cover_bytes, size, tmp);
+    Status s = ScaleArtworkIsolated(*job.cover_bytes, size, tmp, deps.options.worker);
     if (!s.ok()) {
       // Broken art never fails a track: it is ingested without artwork.
       log::Warn("artwork skipped path=" + job.path + " " + s.ToString());

@@ -60,11 +60,15 @@ class IngestTest : public ::testing::TestWithParam<Backend> {
     return path;
   }
 
-  FileResult Ingest(const std::string& path) {
+  // As `sonora ingest` runs: untrusted parsing in the media worker.
+  static IngestOptions Options() {
     IngestOptions o;
     o.progress = false;
-    return ingester_->IngestFile(path, o);
+    o.worker.binary = SONORA_BINARY;
+    return o;
   }
+
+  FileResult Ingest(const std::string& path) { return ingester_->IngestFile(path, Options()); }
 
   int64_t CountRows(const std::string& table) {
     auto r = db_->db().Query("SELECT COUNT(*) FROM " + table);
@@ -276,9 +280,8 @@ TEST_P(IngestTest, RunWalksFoldersInParallelAndCountsOutcomes) {
   WriteMaster("three.flac", "Three", "Band B", 8, 3);
   std::ofstream(masters() + "/readme.txt") << "ignored: not an audio extension";
   std::ofstream(masters() + "/broken.wav") << "RIFF....junk";
-  IngestOptions o;
+  IngestOptions o = Options();
   o.jobs = 2;
-  o.progress = false;
   IngestSummary s = ingester_->Run({masters()}, o);
   EXPECT_EQ(s.files, 4);
   EXPECT_EQ(s.ingested, 3);
