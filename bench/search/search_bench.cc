@@ -2,7 +2,13 @@
 // generated catalog, then runs the same query mix (exact, typo, prefix, filter) against both on
 // N threads and prints build time, size, QPS, p50/p99 and recall@20 per class. bench/search/run
 // adds Xapian's `quest` on the same index. Progress goes to stderr, the report to stdout.
+// Latency is reported as wall time and as the query thread's CPU time, which other load on the
+// machine does not inflate. Options for looking at the tail on an index already built:
+//   --reuse 1 --fts 0                  Sonora only, on the index in --dir
+//   --cache-min-docs 0                 the index's memory cache off (A/B)
+//   --only "scream love;wave|pop|2010" time just these queries (30 runs each)
 #include <sqlite3.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,8 +21,10 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "core/strings.h"
 #include "names.h"
 #include "search/search_index.h"
 #include "search/text.h"
@@ -148,8 +156,16 @@ std::vector<BenchQuery> MakeQueries(const Catalog& c, size_t per_kind, uint64_t 
 
 struct Stats {
   std::vector<double> ms;
+  std::vector<double> cpu_ms;  // the query thread's own CPU time: what other load cannot inflate
   int64_t hits = 0;
 };
+
+// CPU time of the calling thread, in milliseconds.
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -172,11 +188,14 @@ std::pair<std::map<Kind, Stats>, double> RunAll(const std::vector<BenchQuery>& q
       auto fn = make_worker();
       for (size_t i; (i = next.fetch_add(1)) < queries.size();) {
         if (Seconds(start, Clock::now()) > max_seconds) break;
+        const double cpu_a = ThreadCpuMs();
         const auto a = Clock::now();
         bool found = fn(queries[i]);
         const auto b = Clock::now();
+        const double cpu_b = ThreadCpuMs();
         Stats& s = per_thread[static_cast<size_t>(t)][queries[i].kind];
         s.ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+        s.cpu_ms.push_back(cpu_b - cpu_a);
         s.hits += found;
       }
     });
@@ -187,6 +206,7 @@ std::pair<std::map<Kind, Stats>, double> RunAll(const std::vector<BenchQuery>& q
   for (auto& m : per_thread) {
     for (auto& [k, s] : m) {
       merged[k].ms.insert(merged[k].ms.end(), s.ms.begin(), s.ms.end());
+      merged[k].cpu_ms.insert(merged[k].cpu_ms.end(), s.cpu_ms.begin(), s.cpu_ms.end());
       merged[k].hits += s.hits;
     }
   }
@@ -194,18 +214,21 @@ std::pair<std::map<Kind, Stats>, double> RunAll(const std::vector<BenchQuery>& q
 }
 
 void Report(const char* engine, const std::map<Kind, Stats>& stats, double wall) {
-  std::vector<double> all;
+  std::vector<double> all, all_cpu;
   int64_t hits = 0;
   for (const auto& [k, s] : stats) {
     all.insert(all.end(), s.ms.begin(), s.ms.end());
+    all_cpu.insert(all_cpu.end(), s.cpu_ms.begin(), s.cpu_ms.end());
     hits += s.hits;
   }
-  std::printf("| %s | mix (%zu run) | %.0f | %.2f | %.2f | %.1f%% |\n", engine, all.size(),
-              static_cast<double>(all.size()) / wall, Percentile(all, 0.5), Percentile(all, 0.99),
+  std::printf("| %s | mix (%zu run) | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f%% |\n", engine,
+              all.size(), static_cast<double>(all.size()) / wall, Percentile(all, 0.5),
+              Percentile(all, 0.99), Percentile(all_cpu, 0.5), Percentile(all_cpu, 0.99),
               100.0 * static_cast<double>(hits) / static_cast<double>(all.size()));
   for (const auto& [k, s] : stats) {
-    std::printf("| | %s | | %.2f | %.2f | %.1f%% |\n", KindName(k), Percentile(s.ms, 0.5),
-                Percentile(s.ms, 0.99),
+    std::printf("| | %s | | %.2f | %.2f | %.2f | %.2f | %.1f%% |\n", KindName(k),
+                Percentile(s.ms, 0.5), Percentile(s.ms, 0.99), Percentile(s.cpu_ms, 0.5),
+                Percentile(s.cpu_ms, 0.99),
                 100.0 * static_cast<double>(s.hits) / static_cast<double>(s.ms.size()));
   }
 }
@@ -225,7 +248,14 @@ int Main(int argc, char** argv) {
   int threads = 2;
   bool facets = true;
   bool reuse = false;       // keep an index and table already in --dir (reruns)
+  bool fts = true;          // --fts 0: Sonora only (profiling runs)
   double max_seconds = 60;  // per engine's query pass
+  // --only "q1;q2|genre|1990": time just these queries (each 30 times, one thread) on an index
+  // already in --dir, for looking at one slow query; "|genre|decade" adds a filter query's
+  // filters.
+  std::string only;
+  // --cache-min-docs N: the memory cache threshold (XapianOptions::cache_min_docs); 0: cache off.
+  int64_t cache_min_docs = search::XapianOptions{}.cache_min_docs;
   std::string dir = "/tmp/sonora-search-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -239,13 +269,19 @@ int Main(int argc, char** argv) {
       dir = argv[i + 1];
     else if (flag == "--facets")
       facets = std::string(argv[i + 1]) != "0";
+    else if (flag == "--fts")
+      fts = std::string(argv[i + 1]) != "0";
     else if (flag == "--reuse")
       reuse = std::string(argv[i + 1]) != "0";
     else if (flag == "--max-seconds")
       max_seconds = std::atof(argv[i + 1]);
+    else if (flag == "--cache-min-docs")
+      cache_min_docs = std::atoll(argv[i + 1]);
+    else if (flag == "--only")
+      only = argv[i + 1];
   }
-  reuse =
-      reuse && std::filesystem::exists(dir + "/search") && std::filesystem::exists(dir + "/fts.db");
+  reuse = reuse && std::filesystem::exists(dir + "/search") &&
+          (!fts || std::filesystem::exists(dir + "/fts.db"));
   if (!reuse) {
     std::filesystem::remove_all(dir + "/search");
     std::filesystem::remove(dir + "/fts.db");
@@ -327,7 +363,7 @@ int Main(int argc, char** argv) {
 
   // --- SQLite FTS5 build over the same rows.
   t0 = Clock::now();
-  if (!reuse) {
+  if (!reuse && fts) {
     sqlite3* db = nullptr;
     Check(sqlite3_open((dir + "/fts.db").c_str(), &db), db, "open");
     Check(sqlite3_exec(db,
@@ -384,6 +420,7 @@ int Main(int argc, char** argv) {
   search::XapianOptions read_options;
   read_options.readers = threads * 2;
   read_options.read_only = true;
+  read_options.cache_min_docs = cache_min_docs;
   auto index = search::OpenXapianIndex(dir + "/search", read_options);
   if (!index.ok()) return 1;
   auto sonora_worker = [&] {
@@ -408,24 +445,63 @@ int Main(int argc, char** argv) {
       return false;
     };
   };
+  if (!only.empty()) {
+    auto fn = sonora_worker();
+    std::vector<BenchQuery> parsed;
+    for (const auto& item : Split(only, ';')) {
+      auto parts = Split(item, '|');
+      BenchQuery bq;
+      bq.kind = Kind::kExact;
+      bq.text = parts[0];
+      if (parts.size() == 3) {
+        bq.kind = Kind::kFilter;
+        bq.genre = parts[1];
+        bq.year_min = std::atoi(parts[2].c_str());
+        bq.year_max = bq.year_min + 9;
+      }
+      parsed.push_back(bq);
+    }
+    // Each query once, then time for the memory cache's builder to fetch what they asked for;
+    // "first" below is therefore a warm figure when the cache is on.
+    for (const auto& bq : parsed) fn(bq);
+    if (cache_min_docs > 0) std::this_thread::sleep_for(std::chrono::seconds(3));
+    for (const auto& bq : parsed) {
+      const std::string& item = bq.text;
+      std::vector<double> ms, cpu;
+      for (int i = 0; i < 30; ++i) {
+        const double c0 = ThreadCpuMs();
+        const auto a = Clock::now();
+        fn(bq);
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+        cpu.push_back(ThreadCpuMs() - c0);
+      }
+      std::printf("%-40s first %.2f ms, median %.2f ms, min %.2f ms, median CPU %.2f ms\n",
+                  item.c_str(), ms.front(), Percentile(ms, 0.5), Percentile(ms, 0),
+                  Percentile(cpu, 0.5));
+    }
+    return 0;
+  }
   std::fprintf(stderr, "running %zu queries on sonora (%d threads)\n", queries.size(), threads);
-  RunAll(std::vector<BenchQuery>(queries.begin(),
-                                 queries.begin() + std::min<size_t>(200, queries.size())),
-         threads, sonora_worker);  // warm the page cache and the readers
+  // Warm-up on other queries (another seed, so no measured query has run before): the page
+  // cache, the readers and the index's memory cache, whose background builder then gets a
+  // moment to finish what the warm-up asked for.
+  RunAll(MakeQueries(c, 100, 8), threads, sonora_worker);
+  if (cache_min_docs > 0) std::this_thread::sleep_for(std::chrono::seconds(3));
   auto [sonora_stats, sonora_wall] = RunAll(queries, threads, sonora_worker, max_seconds);
   {
-    // The slowest queries, timed again one at a time, for the record.
+    // The slowest queries, timed again one at a time (CPU time of the thread), for the record.
     std::vector<std::pair<double, std::string>> slow;
     auto fn = sonora_worker();
     for (const auto& bq : queries) {
-      const auto a = Clock::now();
+      const double a = ThreadCpuMs();
       fn(bq);
-      slow.emplace_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count(),
-                        std::string(KindName(bq.kind)) + " '" + bq.text + "'");
+      std::string what = std::string(KindName(bq.kind)) + " '" + bq.text + "'";
+      if (bq.kind == Kind::kFilter) what += " " + bq.genre + " " + std::to_string(bq.year_min);
+      slow.emplace_back(ThreadCpuMs() - a, what);
     }
     std::sort(slow.rbegin(), slow.rend());
-    for (size_t i = 0; i < 8 && i < slow.size(); ++i) {
-      std::fprintf(stderr, "  slow: %.2f ms %s\n", slow[i].first, slow[i].second.c_str());
+    for (size_t i = 0; i < 12 && i < slow.size(); ++i) {
+      std::fprintf(stderr, "  slow (CPU): %.2f ms %s\n", slow[i].first, slow[i].second.c_str());
     }
   }
 
@@ -475,9 +551,13 @@ int Main(int argc, char** argv) {
       return found;
     };
   };
-  std::fprintf(stderr, "running %zu queries on sqlite fts5 (%d threads)\n", queries.size(),
-               threads);
-  auto [fts_stats, fts_wall] = RunAll(queries, threads, fts_worker, max_seconds);
+  if (fts) {
+    std::fprintf(stderr, "running %zu queries on sqlite fts5 (%d threads)\n", queries.size(),
+                 threads);
+  }
+  std::map<Kind, Stats> fts_stats;
+  double fts_wall = 0;
+  if (fts) std::tie(fts_stats, fts_wall) = RunAll(queries, threads, fts_worker, max_seconds);
 
   std::printf(
       "\n%zu tracks + %zu albums + %zu artists; %d threads; %zu queries (%zu per class), "
@@ -487,12 +567,16 @@ int Main(int argc, char** argv) {
   std::printf("| engine | build | size |\n|---|---|---|\n");
   std::printf("| sonora (Xapian, all documents) | %.1f s | %.0f MiB |\n", xapian_build,
               static_cast<double>(xapian_bytes) / (1 << 20));
-  std::printf("| SQLite FTS5 (tracks only) | %.1f s | %.0f MiB |\n\n", fts_build,
-              static_cast<double>(fts_bytes) / (1 << 20));
+  if (fts) {
+    std::printf("| SQLite FTS5 (tracks only) | %.1f s | %.0f MiB |\n", fts_build,
+                static_cast<double>(fts_bytes) / (1 << 20));
+  }
+  std::printf("\n");
   std::printf(
-      "| engine | class | QPS | p50 ms | p99 ms | recall@20 |\n|---|---|---|---|---|---|\n");
+      "| engine | class | QPS | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms | recall@20 |\n"
+      "|---|---|---|---|---|---|---|---|\n");
   Report("sonora", sonora_stats, sonora_wall);
-  Report("SQLite FTS5", fts_stats, fts_wall);
+  if (fts) Report("SQLite FTS5", fts_stats, fts_wall);
   return 0;
 }
 

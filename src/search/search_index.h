@@ -111,6 +111,9 @@ struct FacetCount {
 };
 struct Facets {
   std::vector<FacetCount> genres, artists, release_years;
+  // True when the counts cover a sample of the matches (the XapianOptions::facet_sample most
+  // popular, or those examined before the match budget ended the match), not all of them.
+  bool estimated = false;
 };
 
 struct SearchResults {
@@ -156,7 +159,8 @@ class SearchIndex {
 struct XapianOptions {
   // Parallel readers kept open for searches. Default: 8.
   int readers = 8;
-  // Documents examined for facet counts (Xapian's check_at_least). Counts are exact below it.
+  // Documents counted for facets (and examined at least: Xapian's check_at_least). Counts are
+  // exact for queries with fewer matches; above, they count the most popular this many.
   int64_t facet_sample = 500;
   // Candidates one kind's match may examine before it stops (Elasticsearch's terminate_after);
   // documents are written most popular first, so a query matching more ranks the most popular
@@ -165,6 +169,16 @@ struct XapianOptions {
   // The static tier: a query whose rarest word is in more documents than this searches only
   // the most popular documents, as many as keep that word's list about this long.
   int64_t tier_postings = 8'000;
+  // The memory cache of the newest index revision (docs/decisions/0011-search.md): terms (and a
+  // filter's terms together) in at least this many documents are searched from in-memory lists
+  // (bitmaps, or sorted ids when sparse), and document lengths, popularity and facet values are
+  // read from memory; built by a background thread, rebuilt after commits (at most once per 5 s),
+  // never waited for; answers are the same with it off. 0 disables it.
+  int64_t cache_min_docs = 1'000;
+  // Bytes of term lists the cache may hold (columns come on top: ~30 bytes per document).
+  int64_t cache_max_bytes = 128 << 20;
+  // Builds items in the query that misses them instead of in the background (tests).
+  bool cache_inline = false;
   // Opens read-only (tools such as the benchmark's peer runs share the directory).
   bool read_only = false;
 };

@@ -170,7 +170,8 @@ void AddSearchRoutes(http::Router& router, SearchService& service) {
         body["offset"] = q.offset;
         body["facets"] = {{"genres", FacetJson(page.results.facets.genres)},
                           {"artists", FacetJson(page.results.facets.artists)},
-                          {"release_years", FacetJson(page.results.facets.release_years)}};
+                          {"release_years", FacetJson(page.results.facets.release_years)},
+                          {"estimated", page.results.facets.estimated}};
         body["search_time_ms"] =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();

@@ -129,6 +129,7 @@ TEST_P(SearchApiTest, SeedResponseShapeWithFacetsAndHighlights) {
   EXPECT_EQ(j["facets"]["genres"][0]["value"], "pop");
   EXPECT_EQ(j["facets"]["genres"][0]["count"], 2);
   EXPECT_EQ(j["facets"]["release_years"][0]["value"], "2019");
+  EXPECT_EQ(j["facets"]["estimated"], false);  // few matches: every one counted
 }
 
 TEST_P(SearchApiTest, TyposPrefixesDiacriticsFiltersAndSuggest) {
