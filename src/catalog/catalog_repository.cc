@@ -78,7 +78,9 @@ Result<std::vector<Track>> CatalogRepository::TracksWhere(const std::string& whe
       "t.isrc, t.popularity, t.genres, t.available_countries, t.created_at_ms, "
       "al.album_id, al.title, al.release_date, al.album_type, al.artwork_id, "
       "ar.artist_id, ar.name "
-      "FROM (SELECT * FROM tracks t " + where + order_limit + ") t "
+      "FROM (SELECT * FROM tracks t " +
+      where + order_limit +
+      ") t "
       "JOIN albums al ON al.album_id = t.album_id "
       "JOIN track_artists ta ON ta.track_id = t.track_id "
       "JOIN artists ar ON ar.artist_id = ta.artist_id "
@@ -152,8 +154,8 @@ Result<std::vector<Album>> CatalogRepository::GetAlbums(const std::vector<std::s
   if (ids.empty()) return out;
   store::Params params(ids.begin(), ids.end());
   SONORA_ASSIGN_OR_RETURN(
-      auto res, db_.Query(std::string(kAlbumSelect) + "WHERE al.album_id IN " + InList(ids.size()),
-                          params));
+      auto res,
+      db_.Query(std::string(kAlbumSelect) + "WHERE al.album_id IN " + InList(ids.size()), params));
   for (const auto& r : res.rows) out.push_back(AlbumFromRow(r));
   return out;
 }
@@ -198,18 +200,32 @@ Result<int64_t> CatalogRepository::CountTracks() {
   return res.rows[0].GetInt(0);
 }
 
+Result<int64_t> CatalogRepository::ChangeCounter() {
+  // AUTOINCREMENT keeps its high-water mark in sqlite_sequence (written in the changing
+  // transaction; never reused); BIGSERIAL in search_outbox_seq_seq. Deleting applied outbox
+  // rows (the search indexer) lowers neither.
+  const char* sql = db_.dialect() == store::Dialect::kSqlite
+                        ? "SELECT COALESCE((SELECT seq FROM sqlite_sequence "
+                          "WHERE name = 'search_outbox'), 0)"
+                        : "SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
+                          "FROM search_outbox_seq_seq";
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql));
+  return res.rows.empty() ? int64_t{0} : res.rows[0].GetInt(0);
+}
+
 Result<std::optional<ArtistRef>> CatalogRepository::FindArtistByKey(store::Session& s,
-                                                                   const std::string& key) {
-  SONORA_ASSIGN_OR_RETURN(
-      auto res, s.Query("SELECT artist_id, name FROM artists WHERE name_key = ? "
-                        "ORDER BY created_at_ms, artist_id LIMIT 1",
-                        {key}));
+                                                                    const std::string& key) {
+  SONORA_ASSIGN_OR_RETURN(auto res,
+                          s.Query("SELECT artist_id, name FROM artists WHERE name_key = ? "
+                                  "ORDER BY created_at_ms, artist_id LIMIT 1",
+                                  {key}));
   if (res.rows.empty()) return std::optional<ArtistRef>();
   return std::optional<ArtistRef>(ArtistRef{res.rows[0].GetString(0), res.rows[0].GetString(1)});
 }
 
-Result<std::optional<std::string>> CatalogRepository::FindAlbumIdByKey(
-    store::Session& s, const std::string& artist_id, const std::string& key) {
+Result<std::optional<std::string>> CatalogRepository::FindAlbumIdByKey(store::Session& s,
+                                                                       const std::string& artist_id,
+                                                                       const std::string& key) {
   SONORA_ASSIGN_OR_RETURN(
       auto res, s.Query("SELECT album_id FROM albums WHERE artist_id = ? AND title_key = ? "
                         "ORDER BY created_at_ms, album_id LIMIT 1",
@@ -220,38 +236,40 @@ Result<std::optional<std::string>> CatalogRepository::FindAlbumIdByKey(
 
 Status CatalogRepository::RefreshAlbumTrackCount(store::Session& s, const std::string& album_id) {
   return s
-      .Query("UPDATE albums SET total_tracks = (SELECT COUNT(*) FROM tracks WHERE album_id = ?) "
-             "WHERE album_id = ?",
-             {album_id, album_id})
+      .Query(
+          "UPDATE albums SET total_tracks = (SELECT COUNT(*) FROM tracks WHERE album_id = ?) "
+          "WHERE album_id = ?",
+          {album_id, album_id})
       .status();
 }
 
 Status CatalogRepository::UpsertArtist(store::Session& s, const Artist& a) {
   return s
-      .Query("INSERT INTO artists (artist_id, name, name_key, bio, genres, verified, image_id, "
-             "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (artist_id) DO UPDATE SET "
-             "name = excluded.name, name_key = excluded.name_key, bio = excluded.bio, "
-             "genres = excluded.genres, verified = excluded.verified, image_id = excluded.image_id",
-             {a.artist_id, a.name, NameKey(a.name), a.bio, Join(a.genres, ","), a.verified ? 1 : 0,
-              a.image_id, a.created_at_ms})
+      .Query(
+          "INSERT INTO artists (artist_id, name, name_key, bio, genres, verified, image_id, "
+          "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (artist_id) DO UPDATE SET "
+          "name = excluded.name, name_key = excluded.name_key, bio = excluded.bio, "
+          "genres = excluded.genres, verified = excluded.verified, image_id = excluded.image_id",
+          {a.artist_id, a.name, NameKey(a.name), a.bio, Join(a.genres, ","), a.verified ? 1 : 0,
+           a.image_id, a.created_at_ms})
       .status();
 }
 
 Status CatalogRepository::UpsertAlbum(store::Session& s, const Album& a) {
   return s
-      .Query("INSERT INTO albums (album_id, title, title_key, artist_id, release_date, album_type, "
-             "total_tracks, genres, label, artwork_id, popularity, available_countries, "
-             "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT (album_id) DO UPDATE SET title = excluded.title, "
-             "title_key = excluded.title_key, "
-             "artist_id = excluded.artist_id, release_date = excluded.release_date, "
-             "album_type = excluded.album_type, total_tracks = excluded.total_tracks, "
-             "genres = excluded.genres, label = excluded.label, artwork_id = excluded.artwork_id, "
-             "popularity = excluded.popularity, available_countries = excluded.available_countries",
-             {a.album_id, a.title, NameKey(a.title), a.artist.artist_id, a.release_date,
-              AlbumTypeName(a.album_type),
-              a.total_tracks, Join(a.genres, ","), a.label, a.artwork_id, a.popularity,
-              Join(a.available_countries, ","), a.created_at_ms})
+      .Query(
+          "INSERT INTO albums (album_id, title, title_key, artist_id, release_date, album_type, "
+          "total_tracks, genres, label, artwork_id, popularity, available_countries, "
+          "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (album_id) DO UPDATE SET title = excluded.title, "
+          "title_key = excluded.title_key, "
+          "artist_id = excluded.artist_id, release_date = excluded.release_date, "
+          "album_type = excluded.album_type, total_tracks = excluded.total_tracks, "
+          "genres = excluded.genres, label = excluded.label, artwork_id = excluded.artwork_id, "
+          "popularity = excluded.popularity, available_countries = excluded.available_countries",
+          {a.album_id, a.title, NameKey(a.title), a.artist.artist_id, a.release_date,
+           AlbumTypeName(a.album_type), a.total_tracks, Join(a.genres, ","), a.label, a.artwork_id,
+           a.popularity, Join(a.available_countries, ","), a.created_at_ms})
       .status();
 }
 
@@ -266,9 +284,9 @@ Status CatalogRepository::UpsertTrack(store::Session& s, const Track& t) {
               "explicit = excluded.explicit, isrc = excluded.isrc, "
               "popularity = excluded.popularity, genres = excluded.genres, "
               "available_countries = excluded.available_countries",
-              {t.track_id, t.title, t.album.album_id, t.track_number, t.disc_number,
-               t.duration_ms, t.explicit_content ? 1 : 0, t.isrc, t.popularity,
-               Join(t.genres, ","), Join(t.available_countries, ","), t.created_at_ms})
+              {t.track_id, t.title, t.album.album_id, t.track_number, t.disc_number, t.duration_ms,
+               t.explicit_content ? 1 : 0, t.isrc, t.popularity, Join(t.genres, ","),
+               Join(t.available_countries, ","), t.created_at_ms})
           .status());
   SONORA_RETURN_IF_ERROR(
       s.Query("DELETE FROM track_artists WHERE track_id = ?", {t.track_id}).status());

@@ -33,6 +33,13 @@ class CatalogRepository {
   Result<int64_t> CountArtistAlbums(const std::string& artist_id,
                                     const std::vector<AlbumType>& types);
   Result<int64_t> CountTracks();
+  // A number that changes whenever a track, album or artist row is inserted, updated or
+  // deleted, by any process: the high-water mark of search_outbox's sequence, which the
+  // catalog tables' triggers advance in the same transaction as the change. For caches of
+  // catalog rows (streaming::CatalogCache). On PostgreSQL a sequence value is visible before
+  // its transaction commits, so a reader may see the new number while still reading the old
+  // rows; such caches must also bound an entry's age.
+  Result<int64_t> ChangeCounter();
 
   // Lookups by NameKey, inside a write transaction (ingest's find-or-create).
   Result<std::optional<ArtistRef>> FindArtistByKey(store::Session& s, const std::string& key);

@@ -7,14 +7,22 @@ namespace sonora::http {
 
 std::string_view MethodName(Method m) {
   switch (m) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -52,16 +60,22 @@ Status Request::ParseTarget(std::string_view raw) {
   target = std::string(raw);
   size_t q = raw.find('?');
   std::string_view raw_path = raw.substr(0, q);
-  auto decoded = PercentDecode(raw_path, false);
-  if (!decoded || !IsValidUtf8(*decoded)) return Status::InvalidArgument("path", "malformed path");
-  path = std::move(*decoded);
+  if (raw_path.find('%') == std::string_view::npos) {
+    path.assign(raw_path);  // nothing to decode: the common case (signed media paths)
+  } else {
+    auto decoded = PercentDecode(raw_path, false);
+    if (!decoded) return Status::InvalidArgument("path", "malformed path");
+    path = std::move(*decoded);
+  }
+  if (!IsValidUtf8(path)) return Status::InvalidArgument("path", "malformed path");
   query.clear();
   if (q == std::string_view::npos) return Status();
   for (const std::string& pair : Split(raw.substr(q + 1), '&', true)) {
     size_t eq = pair.find('=');
     auto key = PercentDecode(std::string_view(pair).substr(0, eq), true);
-    auto value = eq == std::string::npos ? std::optional<std::string>("")
-                                         : PercentDecode(std::string_view(pair).substr(eq + 1), true);
+    auto value = eq == std::string::npos
+                     ? std::optional<std::string>("")
+                     : PercentDecode(std::string_view(pair).substr(eq + 1), true);
     if (!key || !value || !IsValidUtf8(*key) || !IsValidUtf8(*value))
       return Status::InvalidArgument("query", "malformed query string");
     query.emplace_back(std::move(*key), std::move(*value));
@@ -75,10 +89,9 @@ Result<std::optional<int64_t>> QueryInt(const Request& req, std::string_view nam
   if (!raw) return std::optional<int64_t>();
   auto v = ParseInt(*raw);
   if (!v || *v < min || *v > max) {
-    return Status::InvalidArgument(std::string(name), "'" + std::string(name) +
-                                                          "' must be an integer from " +
-                                                          std::to_string(min) + " to " +
-                                                          std::to_string(max));
+    return Status::InvalidArgument(std::string(name),
+                                   "'" + std::string(name) + "' must be an integer from " +
+                                       std::to_string(min) + " to " + std::to_string(max));
   }
   return std::optional<int64_t>(*v);
 }

@@ -1,8 +1,10 @@
 #include "http/router.h"
 
+#include <array>
 #include <chrono>
 #include <exception>
 
+#include "core/check.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/random.h"
@@ -19,8 +21,18 @@ int64_t MonotonicMicros() {
       .count();
 }
 
-std::vector<std::string_view> PathSegments(std::string_view path) {
-  std::vector<std::string_view> out;
+// A path split at '/' without allocating. No route has kMax segments, so a longer path is
+// marked `overflow` and fits nothing.
+struct Segments {
+  static constexpr size_t kMax = 16;
+  std::array<std::string_view, kMax> items;
+  size_t size = 0;
+  bool overflow = false;
+  std::string_view operator[](size_t i) const { return items[i]; }
+};
+
+Segments PathSegments(std::string_view path) {
+  Segments out;
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -29,16 +41,20 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
     }
     size_t j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
+    if (out.size == Segments::kMax) {
+      out.overflow = true;
+      return out;
+    }
+    out.items[out.size++] = path.substr(i, j - i);
     i = j;
   }
   return out;
 }
 
 // Whether a request's path segments fit a route's pattern ("{name}" captures one segment).
-bool Fits(const std::vector<std::string>& pattern, const std::vector<std::string_view>& segments) {
-  if (pattern.size() != segments.size()) return false;
-  for (size_t i = 0; i < segments.size(); ++i) {
+bool Fits(const std::vector<std::string>& pattern, const Segments& segments) {
+  if (segments.overflow || pattern.size() != segments.size) return false;
+  for (size_t i = 0; i < segments.size; ++i) {
     const std::string& p = pattern[i];
     const bool capture = p.size() > 2 && p.front() == '{' && p.back() == '}';
     if (capture ? segments[i].empty() : p != segments[i]) return false;
@@ -67,12 +83,14 @@ Router::Router(RouterOptions options, Authenticator& authenticator, RateLimiter&
       clock_(clock),
       unmatched_stats_(&metrics.ForAction("unmatched")) {}
 
-void Router::Add(Method method, std::string_view pattern, std::string action,
-                 RouteOptions options, Handler handler) {
+void Router::Add(Method method, std::string_view pattern, std::string action, RouteOptions options,
+                 Handler handler) {
   Route r;
   r.method = method;
   r.pattern = std::string(pattern);
-  for (auto seg : PathSegments(pattern)) r.segments.emplace_back(seg);
+  const Segments segments = PathSegments(pattern);
+  SONORA_CHECK(!segments.overflow);
+  for (size_t i = 0; i < segments.size; ++i) r.segments.emplace_back(segments[i]);
   r.stats = &metrics_.ForAction(action);
   r.action = std::move(action);
   r.options = options;
@@ -90,9 +108,9 @@ std::string RoutesMarkdown(const std::vector<RouteInfo>& routes) {
       "administrator's token.\n\n"
       "| method | path | action | auth |\n|---|---|---|---|\n";
   for (const auto& r : routes) {
-    const char* auth = r.auth == AuthPolicy::kPublic ? "public"
+    const char* auth = r.auth == AuthPolicy::kPublic  ? "public"
                        : r.auth == AuthPolicy::kAdmin ? "admin"
-                                                       : "user";
+                                                      : "user";
     out += "| " + std::string(MethodName(r.method)) + " | `" + r.pattern + "` | `" + r.action +
            "` | " + auth + " |\n";
   }
@@ -105,18 +123,32 @@ std::vector<RouteInfo> Router::Routes() const {
   return out;
 }
 
-bool Router::RunsInline(Method method, std::string_view path) const {
-  if (!any_inline_) return false;
-  const auto segments = PathSegments(path);
-  for (const Route& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
+Router::Match Router::Find(Method method, std::string_view path) const {
+  const Segments segments = PathSegments(path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& r = routes_[i];
+    if (r.segments.size() != segments.size) continue;
     if (r.method != method && !(method == Method::kHead && r.method == Method::kGet)) continue;
-    if (Fits(r.segments, segments)) return !r.options.blocking;
+    if (Fits(r.segments, segments)) return {static_cast<int>(i), !r.options.blocking};
   }
-  return false;
+  return {};
 }
 
-Response Router::Dispatch(Request& request) {
+bool Router::RunsInline(Method method, std::string_view path) const {
+  if (!any_inline_) return false;
+  return Find(method, path).runs_inline;
+}
+
+Response Router::Dispatch(Request& request) { return DispatchMatched(request, nullptr); }
+
+Response Router::Dispatch(Request& request, Match match) {
+  // A preflight lists every method of the path, so it always scans the table.
+  const bool usable = match.index >= 0 && static_cast<size_t>(match.index) < routes_.size() &&
+                      request.method != Method::kOptions;
+  return DispatchMatched(request, usable ? &routes_[static_cast<size_t>(match.index)] : nullptr);
+}
+
+Response Router::DispatchMatched(Request& request, const Route* hint) {
   const int64_t start_us = MonotonicMicros();
   metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
 
@@ -131,19 +163,30 @@ Response Router::Dispatch(Request& request) {
   const Route* match = nullptr;
   bool path_matched = false;
   std::vector<std::string> allowed;
-  for (const Route& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
-    if (!Fits(r.segments, segments)) continue;
+  auto capture = [&](const Route& r) {
+    request.path_params.clear();
+    for (size_t i = 0; i < segments.size; ++i) {
+      const std::string& s = r.segments[i];
+      if (s.front() == '{') {
+        request.path_params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
+      }
+    }
+  };
+  if (hint && Fits(hint->segments, segments)) {
+    match = hint;
     path_matched = true;
-    allowed.emplace_back(MethodName(r.method));
-    bool method_ok = r.method == request.method ||
-                     (request.method == Method::kHead && r.method == Method::kGet);
-    if (method_ok && !match) {
-      match = &r;
-      request.path_params.clear();
-      for (size_t i = 0; i < segments.size(); ++i) {
-        const std::string& s = r.segments[i];
-        if (s.front() == '{') request.path_params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
+    capture(*hint);
+  } else {
+    for (const Route& r : routes_) {
+      if (r.segments.size() != segments.size) continue;
+      if (!Fits(r.segments, segments)) continue;
+      path_matched = true;
+      allowed.emplace_back(MethodName(r.method));
+      bool method_ok = r.method == request.method ||
+                       (request.method == Method::kHead && r.method == Method::kGet);
+      if (method_ok && !match) {
+        match = &r;
+        capture(r);
       }
     }
   }
@@ -202,8 +245,8 @@ Response Router::Run(Request& request, const Route* route, bool*) {
 
   // 4. Rate limit: per user for the API, per client address for credential endpoints.
   if (route->options.limit == LimitClass::kApi) {
-    std::string key = request.principal ? "u:" + request.principal->user_id
-                                        : "ip:" + request.remote_ip;
+    std::string key =
+        request.principal ? "u:" + request.principal->user_id : "ip:" + request.remote_ip;
     Status s = limiter_.Take(key, options_.api_limit);
     if (!s.ok()) return ErrorResponse(s, request.request_id);
   } else if (route->options.limit == LimitClass::kAuth) {
@@ -237,11 +280,10 @@ void Router::Finish(const Request& request, Response& response, const std::strin
   stats->Record(response.status, seconds);
   if (options_.access_log && log::Enabled(log::Level::kInfo)) {
     // Query strings are left out on purpose: they may carry signatures (SECURITY.md §3).
-    log::Info("access request_id=" + request.request_id + " method=" +
-              std::string(MethodName(request.method)) + " path=" + request.path +
-              " action=" + action + " status=" + std::to_string(response.status) +
-              " duration_us=" + std::to_string(static_cast<int64_t>(seconds * 1e6)) +
-              " remote=" + request.remote_ip +
+    log::Info("access request_id=" + request.request_id +
+              " method=" + std::string(MethodName(request.method)) + " path=" + request.path +
+              " action=" + action + " status=" + std::to_string(response.status) + " duration_us=" +
+              std::to_string(static_cast<int64_t>(seconds * 1e6)) + " remote=" + request.remote_ip +
               (request.principal ? " user_id=" + request.principal->user_id : ""));
   }
 }

@@ -83,6 +83,16 @@ class Router {
   // or 405 JSON errors when nothing matches; 500 if a handler throws).
   Response Dispatch(Request& request);
 
+  // The route a request reaches, found once: the server matches to decide where the handler
+  // runs, then hands the match to Dispatch so the table is not scanned twice.
+  struct Match {
+    int index = -1;            // into the route table; -1 when nothing matches
+    bool runs_inline = false;  // the route was declared non-blocking
+  };
+  Match Find(Method method, std::string_view path) const;
+  // As Dispatch(request), with `match` from Find(request.method, request.path).
+  Response Dispatch(Request& request, Match match);
+
   std::vector<RouteInfo> Routes() const;
 
   // Whether the route `method` and `path` would reach was declared non-blocking. Cheap enough
@@ -101,6 +111,8 @@ class Router {
   };
 
   Response Run(Request& request, const Route* route, bool* path_matched);
+  // Dispatch's body: `hint` is the matched route when the caller already knows it.
+  Response DispatchMatched(Request& request, const Route* hint);
   void Finish(const Request& request, Response& response, const std::string& action,
               ActionStats* stats, int64_t start_us);
 

@@ -4,11 +4,21 @@
 
 #include <climits>
 #include <cstdlib>
+#include <ctime>
 
 #include "core/ids.h"
 #include "core/json.h"
 
 namespace sonora::streaming {
+
+std::string HttpDate(int64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
 
 Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
@@ -90,11 +100,14 @@ Result<ResolvedFile> MediaFiles::ResolveOnDisk(const std::string& track_id, cons
     return Status::NotFound("media file outside the store");
   }
   struct stat st;
-  if (::stat(resolved, &st) != 0 || !S_ISREG(st.st_mode)) return Status::NotFound("media file missing");
+  if (::stat(resolved, &st) != 0 || !S_ISREG(st.st_mode))
+    return Status::NotFound("media file missing");
   out.path = resolved;
   out.size = st.st_size;
   out.mtime_s = st.st_mtim.tv_sec;
-  out.etag = "\"" + track_id + "-v" + std::to_string(version) + "-" + rendition + "-" + file_name + "\"";
+  out.last_modified = HttpDate(out.mtime_s);
+  out.etag =
+      "\"" + track_id + "-v" + std::to_string(version) + "-" + rendition + "-" + file_name + "\"";
   return out;
 }
 

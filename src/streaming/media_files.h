@@ -28,9 +28,13 @@ struct ResolvedFile {
   std::string path;
   int64_t size = 0;
   int64_t mtime_s = 0;
-  std::string etag;  // strong: "<track_id>-v<version>-<rendition>-<file>"
-  int chunk_index = -1;  // for chunk_<n>.ogg / segment_<n>.m4s; -1 otherwise
+  std::string etag;           // strong: "<track_id>-v<version>-<rendition>-<file>"
+  std::string last_modified;  // mtime_s as an HTTP date, formatted once when resolved
+  int chunk_index = -1;       // for chunk_<n>.ogg / segment_<n>.m4s; -1 otherwise
 };
+
+// `unix_s` as an IMF-fixdate (RFC 9110 §5.6.7), e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string HttpDate(int64_t unix_s);
 
 class MediaFiles {
  public:

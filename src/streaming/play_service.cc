@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "core/ids.h"
+#include "core/log.h"
 #include "core/strings.h"
 
 namespace sonora::streaming {
@@ -51,13 +52,14 @@ std::string PlayService::SignedPrefix(const http::Principal& user, const std::st
 Result<catalog::Track> PlayService::CheckPlayable(const http::Principal& user,
                                                   const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
-  SONORA_ASSIGN_OR_RETURN(auto tracks, catalog_.GetTracks({track_id}));
-  if (tracks.empty()) return Status::NotFound("no such track");
-  if (!catalog::AvailableIn(tracks[0].available_countries, user.country)) {
+  SONORA_RETURN_IF_ERROR(catalog_.Refresh());  // once per request: edits show at once
+  SONORA_ASSIGN_OR_RETURN(auto track, catalog_.Track(track_id));
+  if (!track) return Status::NotFound("no such track");
+  if (!catalog::AvailableIn(track->available_countries, user.country)) {
     return Status::PermissionDenied("region_restricted",
                                     "this track is not available in " + user.country);
   }
-  return std::move(tracks[0]);
+  return *track;
 }
 
 Result<std::vector<catalog::Track>> PlayService::NextTracks(const http::Principal& user,
@@ -72,16 +74,18 @@ Result<std::vector<catalog::Track>> PlayService::NextTracks(const http::Principa
                        IsWellFormedId(parts[2]);
     if (!known || (parts[1] != "album" && !context_tracks_)) {
       return Status::InvalidArgument(
-          "context", "'context.uri' must be sonora:album:<id>, sonora:playlist:<id> or "
-                     "sonora:artist:<id>");
+          "context",
+          "'context.uri' must be sonora:album:<id>, sonora:playlist:<id> or "
+          "sonora:artist:<id>");
     }
     if (parts[1] != "album") {
-      return context_tracks_(user, parts[1], parts[2], current.track_id,
-                             request.context_position, kNextTracks);
+      return context_tracks_(user, parts[1], parts[2], current.track_id, request.context_position,
+                             kNextTracks);
     }
     album_id = parts[2];
   }
-  SONORA_ASSIGN_OR_RETURN(auto album_tracks, catalog_.GetAlbumTracks(album_id, 500, 0));
+  SONORA_ASSIGN_OR_RETURN(auto cached, catalog_.AlbumTracks(album_id));
+  const std::vector<catalog::Track>& album_tracks = *cached;
   size_t start = 0;
   if (request.context_position) {
     start = static_cast<size_t>(std::max<int64_t>(0, *request.context_position)) + 1;
@@ -90,7 +94,7 @@ Result<std::vector<catalog::Track>> PlayService::NextTracks(const http::Principa
       if (album_tracks[i].track_id == current.track_id) start = i + 1;
   }
   for (size_t i = start; i < album_tracks.size() && out.size() < kNextTracks; ++i) {
-    out.push_back(std::move(album_tracks[i]));
+    out.push_back(album_tracks[i]);
   }
   return out;
 }
@@ -118,11 +122,19 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   }
   if (r.quality.empty() && !r.streams.empty()) r.quality = r.streams.front().key;
   if (r.manifest->Find("preview")) {
-    r.preview_url = SignedPrefix(user, track.track_id, "preview", r.playback_session_id) +
-                    "preview.ogg";
+    r.preview_url =
+        SignedPrefix(user, track.track_id, "preview", r.playback_session_id) + "preview.ogg";
   }
   r.hls_url = "/api/v1/stream/" + track.track_id + "/master.m3u8";
   SONORA_ASSIGN_OR_RETURN(r.next_tracks, NextTracks(user, track, request));
+  if (r.next_tracks.empty() && autoplay_) {
+    auto station = autoplay_(user, track.track_id, kNextTracks);
+    if (station.ok()) {
+      r.next_tracks = std::move(station).value();
+    } else {
+      log::Warn("autoplay failed track=" + track.track_id + " " + station.status().ToString());
+    }
+  }
   r.track = std::move(track);
 
   // The session is recorded so playback events can refer to it (the events issue).
@@ -130,10 +142,9 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   // free-tier delivery is clear, as the issue allows.
   const bool encrypted = tier != auth::Tier::kFree;
   if (encrypted) r.encryption_key = keys_.SessionKey(r.playback_session_id);
-  SONORA_RETURN_IF_ERROR(sessions_.Insert({r.playback_session_id, user.user_id,
-                                            r.track.track_id, request.device_id, r.quality,
-                                            clock_.NowMillis(), encrypted,
-                                            request.context_uri.value_or("")}));
+  SONORA_RETURN_IF_ERROR(sessions_.Insert({r.playback_session_id, user.user_id, r.track.track_id,
+                                           request.device_id, r.quality, clock_.NowMillis(),
+                                           encrypted, request.context_uri.value_or("")}));
   return r;
 }
 

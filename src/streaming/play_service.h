@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "http/request.h"
+#include "streaming/catalog_cache.h"
 #include "streaming/media_files.h"
 #include "streaming/session_repository.h"
 #include "streaming/url_signer.h"
@@ -34,7 +35,7 @@ struct StreamOption {
   std::string key;        // "96kbps", "160kbps", "320kbps", "lossless"
   std::string rendition;  // "96", "160", "320", "lossless"
   int kbps = 0;
-  std::string url;        // prefix ending in '/': append the manifest's file names
+  std::string url;  // prefix ending in '/': append the manifest's file names
 };
 
 struct PlayResult {
@@ -44,7 +45,7 @@ struct PlayResult {
   std::string quality;                // the starting quality: requested, capped by the tier
   std::string encryption_key;         // 16 raw bytes for paid tiers' Ogg chunks; empty: clear
   std::string preview_url;
-  std::string hls_url;                // the master playlist
+  std::string hls_url;  // the master playlist
   // Chunk sizes and frames, for the client's ABR: the cached, immutable parse, shared.
   std::shared_ptr<const media::Manifest> manifest;
   std::vector<catalog::Track> next_tracks;
@@ -65,10 +66,15 @@ using ContextTracks = std::function<Result<std::vector<catalog::Track>>(
     const http::Principal& user, std::string_view type, const std::string& id,
     const std::string& current, std::optional<int64_t> position, size_t count)>;
 
+// Autoplay (issue 7): what to play when the context has nothing after `current`, a station
+// seeded by it, at most `count` tracks the user may play. Supplied by the app.
+using AutoplayTracks = std::function<Result<std::vector<catalog::Track>>(
+    const http::Principal& user, const std::string& current, size_t count)>;
+
 class PlayService {
  public:
-  PlayService(SessionRepository& sessions, catalog::CatalogRepository& catalog,
-              MediaFiles& files, const UrlSigner& signer, const HlsKeys& keys, const Clock& clock)
+  PlayService(SessionRepository& sessions, catalog::CatalogRepository& catalog, MediaFiles& files,
+              const UrlSigner& signer, const HlsKeys& keys, const Clock& clock)
       : sessions_(sessions),
         catalog_(catalog),
         files_(files),
@@ -87,6 +93,9 @@ class PlayService {
 
   // Enables playlist and artist contexts (album contexts work without it).
   void SetContextTracks(ContextTracks fn) { context_tracks_ = std::move(fn); }
+  // Enables autoplay: when the context (or the album) ends at the current track, next_tracks
+  // continues with AutoplayTracks. A failing station leaves next_tracks empty, never the play.
+  void SetAutoplay(AutoplayTracks fn) { autoplay_ = std::move(fn); }
 
   // Checks that `user` may play `track_id` now (exists, has media, available in their country).
   Result<catalog::Track> CheckPlayable(const http::Principal& user, const std::string& track_id);
@@ -97,12 +106,14 @@ class PlayService {
                                                  const PlayRequest& request);
 
   SessionRepository& sessions_;
-  catalog::CatalogRepository& catalog_;
+  // Track rows and album track lists, re-read at most every CatalogCache::kRecheck.
+  CatalogCache catalog_;
   MediaFiles& files_;
   const UrlSigner& signer_;
   const HlsKeys& keys_;
   const Clock& clock_;
   ContextTracks context_tracks_;
+  AutoplayTracks autoplay_;
 };
 
 }  // namespace sonora::streaming

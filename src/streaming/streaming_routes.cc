@@ -1,7 +1,10 @@
 #include "streaming/streaming_routes.h"
 
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include "catalog/catalog_json.h"
 #include "core/json.h"
@@ -29,24 +32,16 @@ std::string ContentTypeFor(std::string_view file) {
   return "application/octet-stream";
 }
 
-std::string HttpDate(int64_t unix_s) {
-  std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
-
 // A body (already in memory) or a file slice, with Range, validators and caching headers.
-Response ServeBytes(const Request& req, const std::string& etag, int64_t mtime_s,
-                    const std::string& content_type, const std::string& cache_control,
-                    int64_t size, const std::string* body, const std::string* path) {
+Response ServeBytes(const Request& req, const std::string& etag, const std::string& last_modified,
+                    const std::string& content_type, const std::string& cache_control, int64_t size,
+                    std::string* body, const std::string* path) {
   Response r;
+  r.headers.reserve(8);
   r.content_type = content_type;
   r.SetHeader("Cache-Control", cache_control);
   r.SetHeader("ETag", etag);
-  r.SetHeader("Last-Modified", HttpDate(mtime_s));
+  r.SetHeader("Last-Modified", last_modified);
   r.SetHeader("Accept-Ranges", "bytes");
   if (auto inm = req.Header("if-none-match"); inm && Trim(*inm) == etag) {
     r.status = 304;
@@ -56,12 +51,14 @@ Response ServeBytes(const Request& req, const std::string& etag, int64_t mtime_s
   http::RangeRequest range;
   // If-Range with a different validator means "send it all" (RFC 9110 §13.1.5).
   auto if_range = req.Header("if-range");
-  if (!if_range || Trim(*if_range) == etag) range = http::ParseRange(req.Header("range").value_or(""), size);
+  if (!if_range || Trim(*if_range) == etag)
+    range = http::ParseRange(req.Header("range").value_or(""), size);
   int64_t first = 0, length = size;
   if (range.kind == http::RangeKind::kUnsatisfiable) {
-    Response e = Response::Json(416, {{"error", {{"status", 416},
-                                                 {"code", "range_not_satisfiable"},
-                                                 {"message", "range starts past the end"}}}});
+    Response e = Response::Json(416, {{"error",
+                                       {{"status", 416},
+                                        {"code", "range_not_satisfiable"},
+                                        {"message", "range starts past the end"}}}});
     e.SetHeader("Content-Range", "bytes */" + std::to_string(size));
     e.SetHeader("Cache-Control", "no-store");
     return e;
@@ -74,7 +71,10 @@ Response ServeBytes(const Request& req, const std::string& etag, int64_t mtime_s
                                      std::to_string(range.last) + "/" + std::to_string(size));
   }
   if (body) {
-    r.body = body->substr(static_cast<size_t>(first), static_cast<size_t>(length));
+    // The whole body is handed over as it is; a range is copied out.
+    r.body = first == 0 && length == size
+                 ? std::move(*body)
+                 : body->substr(static_cast<size_t>(first), static_cast<size_t>(length));
   } else {
     r.file = http::FileSlice{*path, first, length};
   }
@@ -96,7 +96,8 @@ Result<PlayRequest> ParsePlay(const Request& req) {
   SONORA_ASSIGN_OR_RETURN(auto device, OptionalString(body, "device_id"));
   p.quality = quality.value_or("");
   p.device_id = device.value_or("");
-  if (p.device_id.size() > 128) return Status::InvalidArgument("device_id", "'device_id' is too long");
+  if (p.device_id.size() > 128)
+    return Status::InvalidArgument("device_id", "'device_id' is too long");
   auto ctx = body.find("context");
   if (ctx != body.end() && !ctx->is_null()) {
     if (!ctx->is_object()) return Status::InvalidArgument("context", "'context' must be an object");
@@ -109,48 +110,95 @@ Result<PlayRequest> ParsePlay(const Request& req) {
   return p;
 }
 
-Json PlayJson(const PlayResult& r, const std::string& market) {
-  Json track = catalog::TrackJson(r.track, market);
-  track["preview_url"] = r.preview_url.empty() ? Json(nullptr) : Json(r.preview_url);
-  Json urls = Json::object();
-  Json renditions = Json::object();
-  for (const auto& s : r.streams) {
-    urls[s.key] = s.url;
-    const media::Rendition* rendition = r.manifest->Find(s.rendition);
+// The play response's per-rendition file lists ("160kbps": {"codec", "files", "kbps"}) are
+// the same for every play of a track version and most of the response's bytes: each is
+// serialized once per manifest and spliced into the response. An entry holds its manifest, so
+// the address it is keyed by cannot be reused while the entry lives.
+class RenditionJsonCache {
+ public:
+  std::shared_ptr<const std::string> Get(const std::shared_ptr<const media::Manifest>& manifest,
+                                         const StreamOption& s) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = entries_.find(manifest.get());
+      if (it != entries_.end()) {
+        auto f = it->second.fragments.find(s.key);
+        if (f != it->second.fragments.end()) return f->second;
+      }
+    }
+    const media::Rendition* rendition = manifest->Find(s.rendition);
     Json files = Json::array();
     for (const auto& c : rendition->chunks) {
       files.push_back({{"file", c.file_name}, {"frames", c.frames}, {"bytes", c.bytes}});
     }
-    renditions[s.key] = {{"codec", rendition->codec}, {"kbps", s.kbps}, {"files", std::move(files)}};
+    auto text = std::make_shared<const std::string>(
+        DumpJson({{"codec", rendition->codec}, {"kbps", s.kbps}, {"files", std::move(files)}}));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kMaxManifests) entries_.clear();
+    Entry& e = entries_[manifest.get()];
+    e.manifest = manifest;
+    e.fragments[s.key] = text;
+    return text;
   }
+
+ private:
+  static constexpr size_t kMaxManifests = 20'000;
+  struct Entry {
+    std::shared_ptr<const media::Manifest> manifest;
+    std::unordered_map<std::string, std::shared_ptr<const std::string>> fragments;
+  };
+  std::mutex mu_;
+  std::unordered_map<const media::Manifest*, Entry> entries_;
+};
+
+std::string PlayBody(const PlayResult& r, const std::string& market, RenditionJsonCache& cache) {
+  Json track = catalog::TrackJson(r.track, market);
+  track["preview_url"] = r.preview_url.empty() ? Json(nullptr) : Json(r.preview_url);
+  Json urls = Json::object();
+  for (const auto& s : r.streams) urls[s.key] = s.url;
   Json next = Json::array();
   for (const auto& t : r.next_tracks) next.push_back(catalog::TrackJson(t, market));
-  return {{"playback_session_id", r.playback_session_id},
-          {"track", std::move(track)},
-          {"streaming_urls", std::move(urls)},
-          {"quality", r.quality},
-          // Paid tiers: AES-128-CTR per chunk, counter block = chunk index (docs/formats).
-          {"encryption_key", r.encryption_key.empty() ? Json(nullptr)
-                                                       : Json(Base64UrlEncode(r.encryption_key))},
-          {"encryption", r.encryption_key.empty() ? "none" : "aes-128-ctr"},
-          {"hls_url", r.hls_url},
-          {"media", {{"sample_rate", r.manifest->sample_rate},
-                     {"frames", r.manifest->frames},
-                     {"chunk_duration_ms", 10000},
-                     {"renditions", std::move(renditions)}}},
-          {"next_tracks", std::move(next)},
-          {"timestamp", FormatIso8601(r.timestamp)},
-          {"expires_at", FormatIso8601Millis(r.expires_at_s * 1000)}};
+  std::string body = DumpJson(
+      {{"playback_session_id", r.playback_session_id},
+       {"track", std::move(track)},
+       {"streaming_urls", std::move(urls)},
+       {"quality", r.quality},
+       // Paid tiers: AES-128-CTR per chunk, counter block = chunk index (docs/formats).
+       {"encryption_key",
+        r.encryption_key.empty() ? Json(nullptr) : Json(Base64UrlEncode(r.encryption_key))},
+       {"encryption", r.encryption_key.empty() ? "none" : "aes-128-ctr"},
+       {"hls_url", r.hls_url},
+       {"next_tracks", std::move(next)},
+       {"timestamp", FormatIso8601(r.timestamp)},
+       {"expires_at", FormatIso8601Millis(r.expires_at_s * 1000)}});
+  // "media": {"chunk_duration_ms", "frames", "renditions": {...}, "sample_rate"}, appended as
+  // the object's last member.
+  std::string media =
+      ",\"media\":{\"chunk_duration_ms\":10000,\"frames\":" + std::to_string(r.manifest->frames) +
+      ",\"renditions\":{";
+  bool first = true;
+  for (const auto& s : r.streams) {
+    if (!first) media.push_back(',');
+    first = false;
+    media += DumpJson(Json(s.key));
+    media.push_back(':');
+    media += *cache.Get(r.manifest, s);
+  }
+  media += "},\"sample_rate\":" + std::to_string(r.manifest->sample_rate) + "}";
+  body.insert(body.size() - 1, media);  // before the closing '}'
+  return body;
 }
 
 }  // namespace
 
 void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
+  auto rendition_json = std::make_shared<RenditionJsonCache>();
   router.Add(Method::kPost, "/api/v1/player/play", "player:play", {},
-             [d](Request& req) -> Result<Response> {
+             [d, rendition_json](Request& req) -> Result<Response> {
                SONORA_ASSIGN_OR_RETURN(PlayRequest p, ParsePlay(req));
                SONORA_ASSIGN_OR_RETURN(PlayResult r, d.play.Play(req.user(), p));
-               return Response::Json(200, PlayJson(r, req.user().country));
+               return Response::Text(200, "application/json",
+                                     PlayBody(r, req.user().country, *rendition_json));
              });
 
   router.Add(Method::kGet, "/api/v1/tracks/{id}/preview", "tracks:preview", {},
@@ -162,8 +210,8 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                Response r;
                r.status = 302;
                r.content_type.clear();
-               r.SetHeader("Location", d.play.SignedPrefix(req.user(), id, "preview", "") +
-                                           "preview.ogg");
+               r.SetHeader("Location",
+                           d.play.SignedPrefix(req.user(), id, "preview", "") + "preview.ogg");
                return r;
              });
 
@@ -176,8 +224,8 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                    auth::ParseTier(req.user().subscription_tier).value_or(auth::Tier::kFree);
                std::vector<HlsVariant> variants;
                for (const auto& rendition : AllowedHlsRenditions(tier)) {
-                 variants.push_back(
-                     {rendition, d.play.SignedPrefix(req.user(), id, rendition, "") + "index.m3u8"});
+                 variants.push_back({rendition, d.play.SignedPrefix(req.user(), id, rendition, "") +
+                                                    "index.m3u8"});
                }
                Response r = Response::Text(200, ContentTypeFor(".m3u8"),
                                            MasterPlaylist(*manifest.manifest, variants));
@@ -205,8 +253,8 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
             SONORA_ASSIGN_OR_RETURN(sealed, d.sessions.IsEncrypted(grant.device_id, grant.user_id));
           }
           if (!sealed) {
-            return ServeBytes(req, f.etag, f.mtime_s, ContentTypeFor(file), kImmutable, f.size,
-                              nullptr, &f.path);
+            return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable,
+                              f.size, nullptr, &f.path);
           }
           // A paid session's chunk: sealed with its session key. The URL names one session,
           // so the sealed bytes never change for it, but only that user may cache them.
@@ -216,7 +264,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
               Aes128Ctr(d.hls_keys.SessionKey(grant.device_id),
                         static_cast<uint64_t>(std::max(0, f.chunk_index)), clear));
           const std::string etag = f.etag.substr(0, f.etag.size() - 1) + "-e\"";
-          return ServeBytes(req, etag, f.mtime_s, "application/octet-stream",
+          return ServeBytes(req, etag, f.last_modified, "application/octet-stream",
                             "private, max-age=31536000, immutable",
                             static_cast<int64_t>(data.size()), &data, nullptr);
         }
@@ -224,15 +272,15 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
         const media::Rendition* r = manifest.manifest->Find(rendition);
         if (!r) return Status::NotFound("no such rendition");
         if (file == "index.m3u8") {
-          Response out = Response::Text(200, ContentTypeFor(file),
-                                        MediaPlaylist(*r, manifest.manifest->sample_rate,
-                                                      d.hls_keys.CurrentPeriod()));
+          Response out = Response::Text(
+              200, ContentTypeFor(file),
+              MediaPlaylist(*r, manifest.manifest->sample_rate, d.hls_keys.CurrentPeriod()));
           out.SetHeader("Cache-Control", kPrivate);
           return out;
         }
         if (file == "init.mp4") {
           SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
-          return ServeBytes(req, f.etag, f.mtime_s, ContentTypeFor(file), kImmutable, f.size,
+          return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable, f.size,
                             nullptr, &f.path);
         }
         auto name = ParseHlsName(file);
@@ -247,7 +295,8 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
           SONORA_ASSIGN_OR_RETURN(auth::User user, d.users.FindById(grant.user_id));
           const auto allowed = AllowedHlsRenditions(user.tier);
           if (std::find(allowed.begin(), allowed.end(), rendition) == allowed.end()) {
-            return Status::PermissionDenied("premium_required", "your plan does not include this quality");
+            return Status::PermissionDenied("premium_required",
+                                            "your plan does not include this quality");
           }
           http::Principal p;
           p.user_id = user.user_id;
@@ -264,9 +313,9 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
             std::string sealed,
             Aes128CbcEncrypt(d.hls_keys.Key(track_id, rendition, name->period),
                              HlsSequenceIv(static_cast<uint64_t>(f.chunk_index)), clear));
-        const std::string etag = f.etag.substr(0, f.etag.size() - 1) + "-p" +
-                                 std::to_string(name->period) + "\"";
-        return ServeBytes(req, etag, f.mtime_s, ContentTypeFor(file), kImmutable,
+        const std::string etag =
+            f.etag.substr(0, f.etag.size() - 1) + "-p" + std::to_string(name->period) + "\"";
+        return ServeBytes(req, etag, f.last_modified, ContentTypeFor(file), kImmutable,
                           static_cast<int64_t>(sealed.size()), &sealed, nullptr);
       });
 }
