@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "app/commands.h"
 #include "app/wiring.h"
@@ -33,6 +34,10 @@ recommend::AlsOptions AlsFrom(const RecommendOptions& o) {
   als.cg_steps = o.cg_steps;
   als.threads = o.threads;
   als.seed = o.seed;
+  als.confidence =
+      o.confidence == "log" ? recommend::AlsConfidence::kLog : recommend::AlsConfidence::kLinear;
+  als.epsilon = o.epsilon;
+  als.scale_regularization = o.scale_regularization;
   return als;
 }
 
@@ -105,6 +110,9 @@ Json ReportJson(const recommend::EvalReport& r, const std::string& source,
             {"alpha", o.alpha},
             {"regularization", o.regularization},
             {"cg_steps", o.cg_steps},
+            {"confidence", o.confidence},
+            {"epsilon", o.epsilon},
+            {"scale_regularization", o.scale_regularization},
             {"weighting", o.weighting},
             {"bm25_k1", o.bm25_k1},
             {"bm25_b", o.bm25_b},
@@ -235,10 +243,14 @@ int RunRecommendRun(const Config& config, const std::vector<std::string>& lists)
   for (const auto& [name, label, family] : families) {
     if (!wanted(name)) continue;
     std::unique_ptr<ProgressBar> bar;
-    auto generated = family->GenerateAll([&, text = label](int64_t done, int64_t total) {
-      if (!bar) bar = std::make_unique<ProgressBar>(text, total, "users");
-      bar->Update(done);
-    });
+    // One thread per core: users are independent.
+    const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
+    auto generated = family->GenerateAll(
+        [&, text = label](int64_t done, int64_t total) {
+          if (!bar) bar = std::make_unique<ProgressBar>(text, total, "users");
+          bar->Update(done);
+        },
+        threads);
     if (bar) bar->Finish();
     if (!generated.ok()) return Fail(generated.status());
     std::printf("%s: %lld users\n", label, static_cast<long long>(*generated));

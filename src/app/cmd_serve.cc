@@ -56,6 +56,14 @@ int Serve(App& app) {
   log::Info("serving host=" + c.host + " port=" + std::to_string((*server)->port()) +
             " database=" + app.db().Describe());
 
+  // The recommenders' snapshot is built in the background, so no request (autoplay on the
+  // play path above all) waits for the first build.
+  std::thread warm_up([&app] {
+    if (Status s = app.recommendations().WarmUp(); !s.ok()) {
+      log::Warn("recommendations warm-up: " + s.ToString());
+    }
+  });
+
   // Housekeeping: expired access tokens and recently-played rows are deleted now and then.
   std::mutex mu;
   std::condition_variable cv;
@@ -77,6 +85,7 @@ int Serve(App& app) {
   }
   cv.notify_all();
   housekeeping.join();
+  warm_up.join();
   return 0;
 }
 

@@ -55,7 +55,8 @@ struct PlayOptions {
   std::string output;      // write the decoded audio here (.wav or .flac); empty: don't
   bool json = false;       // print the report as JSON
 };
-// Exit codes: 0 played; 2 bad login; 3 forbidden (region, tier); 4 unknown track; 5 network; 1 other.
+// Exit codes: 0 played; 2 bad login; 3 forbidden (region, tier); 4 unknown track; 5 network; 1
+// other.
 int RunPlay(const PlayOptions& options);
 
 // `sonora recommend train|eval|run` (cmd_recommend.cc, docs/recommendations.md).
@@ -68,6 +69,10 @@ struct RecommendOptions {
   int cg_steps = 3;
   int threads = 2;
   uint64_t seed = 42;
+  // Confidence function: "linear" (c = 1 + alpha r) or "log" (c = 1 + alpha log(1 + r / eps)).
+  std::string confidence = "linear";
+  float epsilon = 1.0f;
+  bool scale_regularization = false;  // lambda x the row's entry count (weighted-lambda)
   // ALS input weighting: "bm25" (recommend::WeightBm25) or "none".
   std::string weighting = "none";
   float bm25_k1 = 100.0f, bm25_b = 0.8f;

@@ -1,7 +1,6 @@
 // sonora: one binary, many commands (ARCHITECTURE.md). Flags are parsed here; settings merge as
 // defaults < sonora.toml < SONORA_* environment < flags; then the command runs.
 #include <CLI/CLI.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <string_view>
@@ -19,7 +18,8 @@ struct CommonFlags {
   int port = -1, workers = -1;
 
   void AddStorage(CLI::App* cmd) {
-    cmd->add_option("--config", config_path, "TOML settings file (default ./sonora.toml if present)");
+    cmd->add_option("--config", config_path,
+                    "TOML settings file (default ./sonora.toml if present)");
     cmd->add_option("--data-dir", data_dir, "data directory (default ./sonora-data)");
     cmd->add_option("--database", database,
                     "sqlite:///path.db or postgresql://... (default: SQLite in the data dir)");
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
 
   sonora::app::DemoOptions demo_options;
   bool no_serve = false;
-  auto* demo = cli.add_subcommand("demo", "synthesize and ingest a demo catalog, add demo accounts, then serve");
+  auto* demo = cli.add_subcommand(
+      "demo", "synthesize and ingest a demo catalog, add demo accounts, then serve");
   flags.AddServe(demo);
   demo->add_option("--tracks", demo_options.tracks, "synthesized tracks (default 40)")
       ->check(CLI::Range(1, 1000));
@@ -96,8 +97,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   ingest->add_flag("--json", ingest_options.json, "print a JSON summary on stdout");
   ingest->add_flag("--force", ingest_options.force, "re-encode even unchanged audio");
-  ingest->add_option("--max-minutes", ingest_options.max_minutes,
-                     "refuse files longer than this (default 60)")
+  ingest
+      ->add_option("--max-minutes", ingest_options.max_minutes,
+                   "refuse files longer than this (default 60)")
       ->check(CLI::Range(1, 600));
   ingest->callback([&] { rc = sonora::app::RunIngest(flags.Resolve(), ingest_options); });
 
@@ -109,7 +111,8 @@ int main(int argc, char** argv) {
   flags.AddStorage(generate);
   generate->add_option("--tracks", generate_tracks, "tracks to generate (default 1000)")
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
-  generate->callback([&] { rc = sonora::app::RunCatalogGenerate(flags.Resolve(), generate_tracks); });
+  generate->callback(
+      [&] { rc = sonora::app::RunCatalogGenerate(flags.Resolve(), generate_tracks); });
 
   auto* search_cmd = cli.add_subcommand("search", "search index tools");
   search_cmd->require_subcommand(1);
@@ -177,6 +180,13 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 256));
     cmd->add_option("--seed", rec.seed,
                     "seed for factors, holdout and synthetic data (default 42)");
+    cmd->add_option("--confidence", rec.confidence,
+                    "confidence function: linear (1 + alpha r) or log (1 + alpha log(1 + r/eps))")
+        ->check(CLI::IsMember({"linear", "log"}));
+    cmd->add_option("--epsilon", rec.epsilon, "epsilon of the log confidence (default 1)")
+        ->check(CLI::Range(1e-6f, 1e6f));
+    cmd->add_flag("--scale-regularization", rec.scale_regularization,
+                  "scale each row's lambda by its number of entries (weighted-lambda)");
     cmd->add_option("--weighting", rec.weighting, "ALS input weighting: bm25 or none")
         ->check(CLI::IsMember({"bm25", "none"}));
     cmd->add_option("--bm25-k1", rec.bm25_k1, "BM25 k1 (default 100)")
@@ -205,8 +215,8 @@ int main(int argc, char** argv) {
   auto* from_file = rec_eval->add_option(
       "--interactions", rec.interactions,
       "a 'user item count [time]' file (tabs or spaces); default: the database's history");
-  rec_eval->add_flag("--synthetic", rec.synthetic,
-                     "a generated population with planted taste clusters")
+  rec_eval
+      ->add_flag("--synthetic", rec.synthetic, "a generated population with planted taste clusters")
       ->excludes(from_file);
   rec_eval->add_option("--synthetic-users", rec.synthetic_users, "(default 2000)")
       ->check(CLI::Range(1, 10'000'000));

@@ -11,13 +11,13 @@
 #include "core/log.h"
 #include "events/events_routes.h"
 #include "events/listening_routes.h"
-#include "recommend/recommend_routes.h"
 #include "http/ops_routes.h"
 #include "library/playlist_routes.h"
-#include "search/search_routes.h"
 #include "library/saved_routes.h"
-#include "streaming/streaming_routes.h"
+#include "recommend/recommend_routes.h"
+#include "search/search_routes.h"
 #include "store/migrations.h"
+#include "streaming/streaming_routes.h"
 
 namespace sonora::app {
 
@@ -55,7 +55,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                                *app->catalog_, app->clock_);
   app->saved_repo_ = std::make_unique<library::SavedRepository>(*app->db_);
   app->saved_ = std::make_unique<library::SavedService>(*app->db_, *app->saved_repo_,
-                                                         *app->catalog_repo_, app->clock_);
+                                                        *app->catalog_repo_, app->clock_);
   app->writer_ = std::make_unique<store::GroupCommitter>(*app->db_);
   app->taste_ = std::make_unique<search::SqlTasteProvider>(*app->db_);
   search::SearchServiceOptions search_options;
@@ -68,15 +68,14 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       *app->db_, *app->catalog_repo_, app->clock_, config.data_dir);
   app->discover_weekly_ = std::make_unique<recommend::DiscoverWeekly>(
       *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
-  app->daily_mixes_ = std::make_unique<recommend::DailyMixes>(
-      *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
+  app->daily_mixes_ = std::make_unique<recommend::DailyMixes>(*app->db_, *app->catalog_repo_,
+                                                              *app->recommendations_, app->clock_);
   app->release_radar_ = std::make_unique<recommend::ReleaseRadar>(
       *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
   app->media_repo_ = std::make_unique<media::MediaRepository>(*app->db_);
   SONORA_ASSIGN_OR_RETURN(app->media_store_, media::MediaStore::Open(config.data_dir + "/media"));
-  app->ingester_ = std::make_unique<media::Ingester>(*app->db_, *app->catalog_repo_,
-                                                     *app->media_repo_, *app->media_store_,
-                                                     app->clock_);
+  app->ingester_ = std::make_unique<media::Ingester>(
+      *app->db_, *app->catalog_repo_, *app->media_repo_, *app->media_store_, app->clock_);
 
   // Streaming secrets live beside the token key; each node of a cluster shares the files.
   const std::string keys = std::filesystem::path(config.TokenKeyFile()).parent_path().string();
@@ -98,8 +97,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<streaming::MediaFiles>(*app->media_repo_, *app->media_store_);
   app->sessions_ = std::make_unique<streaming::SessionRepository>(*app->db_, *app->writer_);
   // Events see play sessions through this lookup (the cache in front of playback_sessions).
-  auto lookup = [sessions = app->sessions_.get()](const std::string& id)
-      -> Result<std::optional<events::SessionInfo>> {
+  auto lookup = [sessions = app->sessions_.get()](
+                    const std::string& id) -> Result<std::optional<events::SessionInfo>> {
     SONORA_ASSIGN_OR_RETURN(auto s, sessions->Find(id));
     if (!s) return std::optional<events::SessionInfo>();
     return std::optional<events::SessionInfo>(events::SessionInfo{
@@ -109,10 +108,16 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->play_ = std::make_unique<streaming::PlayService>(*app->sessions_, *app->catalog_repo_,
                                                         *app->media_files_, *app->signer_,
                                                         *app->hls_keys_, app->clock_);
-  app->play_->SetContextTracks(
-      [a = app.get()](const http::Principal& user, std::string_view type, const std::string& id,
-                      const std::string& current, std::optional<int64_t> position,
-                      size_t count) { return a->ContextTracks(user, type, id, current, position, count); });
+  app->play_->SetContextTracks([a = app.get()](const http::Principal& user, std::string_view type,
+                                               const std::string& id, const std::string& current,
+                                               std::optional<int64_t> position, size_t count) {
+    return a->ContextTracks(user, type, id, current, position, count);
+  });
+  // Autoplay: what follows the track the context ended on (recommend/, cheap on the play path).
+  app->play_->SetAutoplay(
+      [a = app.get()](const http::Principal& user, const std::string& current, size_t count) {
+        return a->recommendations_->Autoplay(current, user.country, count);
+      });
   return app;
 }
 
@@ -120,8 +125,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
 // in the artist's top tracks. Without a position, the current track is looked for in the first
 // page (clients send the position for long playlists).
 Result<std::vector<catalog::Track>> App::ContextTracks(const http::Principal& user,
-                                                       std::string_view type,
-                                                       const std::string& id,
+                                                       std::string_view type, const std::string& id,
                                                        const std::string& current,
                                                        std::optional<int64_t> position,
                                                        size_t count) {
@@ -130,8 +134,8 @@ Result<std::vector<catalog::Track>> App::ContextTracks(const http::Principal& us
   if (type == "playlist") {
     int64_t offset = position ? *position + 1 : 0;
     if (!position) {
-      SONORA_ASSIGN_OR_RETURN(auto first, playlists_->GetTracks(user.user_id, id,
-                                                                library::kMaxPlaylistTracksPage, 0));
+      SONORA_ASSIGN_OR_RETURN(
+          auto first, playlists_->GetTracks(user.user_id, id, library::kMaxPlaylistTracksPage, 0));
       for (size_t i = 0; i < first.items.size(); ++i) {
         if (first.items[i].track.track_id == current) {
           offset = static_cast<int64_t>(i) + 1;
@@ -182,8 +186,8 @@ http::Router& App::BuildRouter() {
   library::AddSavedRoutes(*router_, *saved_);
   events::AddEventsRoutes(*router_, *events_);
   events::AddListeningRoutes(*router_, {*listening_, *events_repo_, *catalog_, clock_});
-  streaming::AddStreamingRoutes(*router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_,
-                                           *sessions_, clock_});
+  streaming::AddStreamingRoutes(
+      *router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_, *sessions_, clock_});
 
   metrics_.AddGauge("sonora_db_connections_in_use", "Database connections lent out now.",
                     [this] { return static_cast<double>(db_->Stats().connections_in_use); });

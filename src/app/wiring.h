@@ -11,16 +11,14 @@
 #include "catalog/catalog_repository.h"
 #include "catalog/catalog_service.h"
 #include "core/clock.h"
-#include "http/metrics.h"
-#include "http/rate_limiter.h"
 #include "events/events_repository.h"
 #include "events/events_service.h"
 #include "events/listening_repository.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
 #include "http/router.h"
 #include "library/playlist_repository.h"
 #include "library/playlist_service.h"
-#include "search/search_service.h"
-#include "search/taste.h"
 #include "library/saved_repository.h"
 #include "library/saved_service.h"
 #include "media/ingest/ingest.h"
@@ -30,6 +28,8 @@
 #include "recommend/discover_weekly.h"
 #include "recommend/recommendation_service.h"
 #include "recommend/release_radar.h"
+#include "search/search_service.h"
+#include "search/taste.h"
 #include "store/database.h"
 #include "store/group_commit.h"
 #include "streaming/media_files.h"
@@ -61,6 +61,7 @@ class App {
   search::SearchService& search() { return *search_; }
   const Clock& clock() const { return clock_; }
   events::ListeningRepository& listening() { return *listening_; }
+  recommend::RecommendationService& recommendations() { return *recommendations_; }
   recommend::DiscoverWeekly& discover_weekly() { return *discover_weekly_; }
   recommend::DailyMixes& daily_mixes() { return *daily_mixes_; }
   recommend::ReleaseRadar& release_radar() { return *release_radar_; }

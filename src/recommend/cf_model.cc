@@ -35,30 +35,73 @@ Status CheckOptions(const AlsOptions& o) {
   if (!(o.alpha >= 0) || !std::isfinite(o.alpha)) {
     return Status::InvalidArgument("alpha", "alpha must be >= 0");
   }
+  if (!(o.epsilon > 0) || !std::isfinite(o.epsilon)) {
+    return Status::InvalidArgument("epsilon", "epsilon must be > 0");
+  }
   return Status();
+}
+
+// The extra diagonal of a row with `nnz` entries: lambda * max(1, nnz) when the regularization
+// is scaled (the Gram matrix then carries no lambda), else 0 (lambda is in the Gram matrix).
+float RowRidge(const AlsOptions& o, size_t nnz) {
+  return o.scale_regularization ? o.regularization * static_cast<float>(std::max<size_t>(1, nnz))
+                                : 0.0f;
 }
 
 // One half-sweep: re-solves every row of `solve` (rows x factors) against `fixed`.
 void SolveSide(const SparseRows& rows, const std::vector<float>& fixed, int64_t fixed_rows,
                std::vector<float>& solve, const AlsOptions& o) {
   std::vector<float> gram;
-  internal::Gram(fixed.data(), fixed_rows, o.factors, o.regularization, gram);
-  internal::ParallelChunks(rows.rows(), o.threads, kRowGrain, [&](int, int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      auto row = static_cast<int32_t>(r);
-      internal::SolveRowCg(gram.data(), fixed.data(), o.factors, rows.Cols(row), rows.Values(row),
-                           o.alpha, o.cg_steps, solve.data() + r * o.factors);
-    }
-  });
+  internal::Gram(fixed.data(), fixed_rows, o.factors,
+                 o.scale_regularization ? 0.0f : o.regularization, gram);
+  std::vector<std::vector<float>> confidence(static_cast<size_t>(o.threads));
+  internal::ParallelChunks(
+      rows.rows(), o.threads, kRowGrain, [&](int worker, int64_t begin, int64_t end) {
+        auto& c = confidence[static_cast<size_t>(worker)];
+        for (int64_t r = begin; r < end; ++r) {
+          auto row = static_cast<int32_t>(r);
+          auto values = rows.Values(row);
+          c.resize(values.size());
+          for (size_t k = 0; k < values.size(); ++k) c[k] = CellConfidence(o, values[k]);
+          internal::SolveRowCg(gram.data(), fixed.data(), o.factors, rows.Cols(row), values, c,
+                               RowRidge(o, values.size()), o.cg_steps,
+                               solve.data() + r * o.factors);
+        }
+      });
 }
 
-double SquaredNorm(const std::vector<float>& v) {
-  double s = 0;
-  for (float x : v) s += static_cast<double>(x) * x;
-  return s;
+// sum over rows of w_row |row|^2, with w_row = max(1, nnz) when scaled, else 1.
+double RegularizationSum(const std::vector<float>& v, int factors, const SparseRows& rows,
+                         bool scaled) {
+  double total = 0;
+  for (int64_t r = 0; r < rows.rows(); ++r) {
+    double s = 0;
+    for (int d = 0; d < factors; ++d) {
+      const double x = v[static_cast<size_t>(r * factors + d)];
+      s += x * x;
+    }
+    const auto nnz = rows.Cols(static_cast<int32_t>(r)).size();
+    total += scaled ? s * static_cast<double>(std::max<size_t>(1, nnz)) : s;
+  }
+  return total;
 }
 
 }  // namespace
+
+void ItemScores(const FactorModel& model, std::span<const float> query, std::vector<float>& out) {
+  out.resize(static_cast<size_t>(model.items));
+  if (model.items == 0) return;
+  internal::InnerProducts(model.item_factors.data(), model.items, model.factors, query.data(),
+                          out.data());
+}
+
+float CellConfidence(const AlsOptions& options, float value) {
+  const float magnitude = std::abs(value);
+  if (options.confidence == AlsConfidence::kLog) {
+    return 1.0f + options.alpha * std::log1p(magnitude / options.epsilon);
+  }
+  return 1.0f + options.alpha * magnitude;
+}
 
 FactorModel InitialFactors(int32_t users, int32_t items, const AlsOptions& options) {
   FactorModel m;
@@ -76,8 +119,8 @@ FactorModel InitialFactors(int32_t users, int32_t items, const AlsOptions& optio
   return m;
 }
 
-double AlsLoss(const InteractionMatrix& matrix, const FactorModel& model, float regularization,
-               float alpha, int threads) {
+double AlsLoss(const InteractionMatrix& matrix, const FactorModel& model,
+               const AlsOptions& options) {
   const int f = model.factors;
   // sum over all cells of c (p - s)^2 = sum_u x_u^T (Y^T Y) x_u        (every cell as if c=1, p=0)
   //                                   + sum_observed c (p - s)^2 - s^2  (the correction)
@@ -86,26 +129,30 @@ double AlsLoss(const InteractionMatrix& matrix, const FactorModel& model, float 
   std::mutex mu;
   double total = 0;
   const auto& rows = matrix.by_user();
-  internal::ParallelChunks(model.users, threads, 1024, [&](int, int64_t begin, int64_t end) {
-    double part =
-        internal::QuadraticSum(model.user_factors.data() + begin * f, end - begin, f, gram.data());
-    for (int64_t u = begin; u < end; ++u) {
-      auto x = model.User(static_cast<int32_t>(u));
-      auto cols = rows.Cols(static_cast<int32_t>(u));
-      auto values = rows.Values(static_cast<int32_t>(u));
-      for (size_t k = 0; k < cols.size(); ++k) {
-        auto y = model.Item(cols[k]);
-        double s = 0;
-        for (int d = 0; d < f; ++d) s += static_cast<double>(x[d]) * y[d];
-        const double c = 1.0 + alpha * std::abs(values[k]);
-        const double p = values[k] > 0 ? 1.0 : 0.0;
-        part += c * (p - s) * (p - s) - s * s;
-      }
-    }
-    std::lock_guard lock(mu);
-    total += part;
-  });
-  total += regularization * (SquaredNorm(model.user_factors) + SquaredNorm(model.item_factors));
+  internal::ParallelChunks(
+      model.users, options.threads, 1024, [&](int, int64_t begin, int64_t end) {
+        double part = internal::QuadraticSum(model.user_factors.data() + begin * f, end - begin, f,
+                                             gram.data());
+        for (int64_t u = begin; u < end; ++u) {
+          auto x = model.User(static_cast<int32_t>(u));
+          auto cols = rows.Cols(static_cast<int32_t>(u));
+          auto values = rows.Values(static_cast<int32_t>(u));
+          for (size_t k = 0; k < cols.size(); ++k) {
+            auto y = model.Item(cols[k]);
+            double s = 0;
+            for (int d = 0; d < f; ++d) s += static_cast<double>(x[d]) * y[d];
+            const double c = CellConfidence(options, values[k]);
+            const double p = values[k] > 0 ? 1.0 : 0.0;
+            part += c * (p - s) * (p - s) - s * s;
+          }
+        }
+        std::lock_guard lock(mu);
+        total += part;
+      });
+  const bool scaled = options.scale_regularization;
+  total += static_cast<double>(options.regularization) *
+           (RegularizationSum(model.user_factors, f, matrix.by_user(), scaled) +
+            RegularizationSum(model.item_factors, f, matrix.by_item(), scaled));
   const double cells = static_cast<double>(model.users) * static_cast<double>(model.items);
   return cells > 0 ? total / cells : 0.0;
 }
@@ -127,10 +174,7 @@ Result<FactorModel> TrainAls(const InteractionMatrix& matrix, FactorModel model,
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (on_iteration) {
-      on_iteration(
-          {.iteration = it,
-           .loss = AlsLoss(matrix, model, options.regularization, options.alpha, options.threads),
-           .seconds = seconds});
+      on_iteration({.iteration = it, .loss = AlsLoss(matrix, model, options), .seconds = seconds});
     }
   }
   return model;

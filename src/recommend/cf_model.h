@@ -5,8 +5,12 @@
 // docs/recommendations.md; choices in docs/decisions/0012-recommendations.md.
 //
 // Each matrix entry r (interactions.h) gives a preference p = 1 when r > 0 and p = 0 when r < 0
-// (skips), with confidence c = 1 + alpha * |r|. Unobserved cells have p = 0, c = 1. ALS
-// minimizes  sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + lambda (sum |x_u|^2 + sum |y_i|^2).
+// (skips), with confidence c = 1 + alpha * |r| (linear), or c = 1 + alpha * log(1 + |r| / eps)
+// (Hu et al.'s log scaling). Unobserved cells have p = 0, c = 1. ALS minimizes
+//   sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + lambda (sum w_u |x_u|^2 + sum w_i |y_i|^2)
+// with w = 1, or w = the row's number of entries (at least 1) when the regularization is scaled
+// (Zhou, Wilkinson, Schreiber & Pan, "Large-scale parallel collaborative filtering for the
+// Netflix prize", 2008: "weighted-lambda regularization").
 //
 // Training is deterministic given `seed`: each row's solve reads only the other side's factors,
 // so the thread count changes the timing, never the result.
@@ -22,6 +26,12 @@
 #include "recommend/interactions.h"
 
 namespace sonora::recommend {
+
+// How a matrix value r becomes the confidence c of its cell.
+enum class AlsConfidence {
+  kLinear,  // c = 1 + alpha * |r|
+  kLog,     // c = 1 + alpha * log(1 + |r| / epsilon)
+};
 
 struct AlsOptions {
   // The defaults were chosen on the MovieLens-100k validation split (docs/recommendations.md,
@@ -40,7 +50,16 @@ struct AlsOptions {
   int threads = 2;
   // Seeds the initial factors (uniform in [0, 0.01)). Default: 42.
   uint64_t seed = 42;
+  // The confidence function. Default: linear.
+  AlsConfidence confidence = AlsConfidence::kLinear;
+  // epsilon of the log confidence (> 0; unused when linear). Default: 1.
+  float epsilon = 1.0f;
+  // Scale each row's lambda by its number of entries (weighted-lambda). Default: false.
+  bool scale_regularization = false;
 };
+
+// The confidence c >= 1 that `options` gives a matrix value `value` (either sign).
+float CellConfidence(const AlsOptions& options, float value);
 
 // Trained factors: row-major float matrices, users x factors and items x factors.
 struct FactorModel {
@@ -58,6 +77,10 @@ struct FactorModel {
   }
 };
 
+// The model's score of every item for `query` (a user's factors, or any sum of factor rows):
+// out[i] = query . y_i, resized to model.items. query.size() must be model.factors.
+void ItemScores(const FactorModel& model, std::span<const float> query, std::vector<float>& out);
+
 // Per-iteration report to the caller (progress bars, benchmarks).
 struct AlsIteration {
   int iteration = 0;   // 1-based
@@ -71,7 +94,8 @@ FactorModel InitialFactors(int32_t users, int32_t items, const AlsOptions& optio
 // Trains from `model` (InitialFactors or a previous result with matching shape), running
 // options.iterations sweeps and calling `on_iteration` after each (it may be empty).
 // Errors: kInvalidArgument when options are out of range (factors 1..1024, iterations >= 0,
-// cg_steps >= 1, threads 1..256, regularization >= 0, alpha >= 0) or the shapes disagree.
+// cg_steps >= 1, threads 1..256, regularization >= 0, alpha >= 0, epsilon > 0) or the shapes
+// disagree.
 // Blocks; uses options.threads threads.
 Result<FactorModel> TrainAls(const InteractionMatrix& matrix, FactorModel model,
                              const AlsOptions& options,
@@ -81,9 +105,10 @@ Result<FactorModel> TrainAls(const InteractionMatrix& matrix, FactorModel model,
 Result<FactorModel> TrainAls(const InteractionMatrix& matrix, const AlsOptions& options,
                              const std::function<void(const AlsIteration&)>& on_iteration = {});
 
-// The objective above divided by users * items, for `model` on `matrix`. Uses `threads`.
-double AlsLoss(const InteractionMatrix& matrix, const FactorModel& model, float regularization,
-               float alpha, int threads);
+// The objective above (with options' lambda, confidence and regularization scaling) divided by
+// users * items, for `model` on `matrix`. Uses options.threads.
+double AlsLoss(const InteractionMatrix& matrix, const FactorModel& model,
+               const AlsOptions& options);
 
 // The file format version SaveFactorModel writes and LoadFactorModel accepts.
 inline constexpr uint32_t kFactorFileVersion = 1;

@@ -87,22 +87,18 @@ Result<std::vector<TrackList>> RecommendationService::DailyMixes(const std::stri
 
   // The window's evidence per track; everything heard or liked is never "new".
   const int64_t since = now_ms - kDailyMixHistoryDays * kDayMs;
-  SONORA_ASSIGN_OR_RETURN(
-      auto heard, db_.Query("SELECT track_id, SUM(counted) FROM listens WHERE user_id = ? AND "
-                            "started_at_ms >= ? GROUP BY track_id",
-                            {user_id, since}));
-  SONORA_ASSIGN_OR_RETURN(
-      auto liked, db_.Query("SELECT track_id FROM saved_tracks WHERE user_id = ?", {user_id}));
+  SONORA_ASSIGN_OR_RETURN(auto heard, signals_.HeardSince(user_id, since));
+  SONORA_ASSIGN_OR_RETURN(auto liked, signals_.Liked(user_id));
   std::unordered_map<int32_t, double> weight;
   std::vector<int32_t> excluded;
-  for (const auto& r : heard.rows) {
-    auto it = s.track_index.find(r.GetString(0));
+  for (const auto& h : heard) {
+    auto it = s.track_index.find(h.track_id);
     if (it == s.track_index.end()) continue;
     excluded.push_back(it->second);
-    if (r.GetInt(1) > 0) weight[it->second] += static_cast<double>(r.GetInt(1));
+    if (h.counted > 0) weight[it->second] += static_cast<double>(h.counted);
   }
-  for (const auto& r : liked.rows) {
-    auto it = s.track_index.find(r.GetString(0));
+  for (const auto& id : liked) {
+    auto it = s.track_index.find(id);
     if (it == s.track_index.end()) continue;
     excluded.push_back(it->second);
     weight[it->second] += kLikedWeight;
@@ -292,10 +288,6 @@ Result<std::vector<TrackList>> RecommendationService::DailyMixes(const std::stri
   MakeNamesUnique(mixes);
   return mixes;
 }
-
-}  // namespace sonora::recommend
-
-namespace sonora::recommend {
 
 Result<std::vector<GeneratedList>> DailyMixes::Generate(const std::string& user_id,
                                                         const std::string& country,

@@ -19,11 +19,4 @@ Result<std::vector<GeneratedList>> DiscoverWeekly::Generate(const std::string& u
   return std::vector<GeneratedList>{std::move(list)};
 }
 
-Result<GeneratedPlaylist> DiscoverWeekly::Get(const std::string& user_id,
-                                              const std::string& country) {
-  SONORA_ASSIGN_OR_RETURN(auto lists, GetAll(user_id, country));
-  if (lists.empty()) return Status::Internal("discover weekly was not stored");
-  return std::move(lists.front());
-}
-
 }  // namespace sonora::recommend

@@ -23,10 +23,6 @@ class DiscoverWeekly : public PlaylistFamily {
                  RecommendationService& recommender, const Clock& clock)
       : PlaylistFamily(db, repo, clock), recommender_(recommender) {}
 
-  // This week's list for `user_id` (the user's country is `country`), generated on the first
-  // request of the week. The list is stored even when it is empty.
-  Result<GeneratedPlaylist> Get(const std::string& user_id, const std::string& country);
-
   std::string_view family() const override { return "discover_weekly"; }
 
  protected:

@@ -1,5 +1,9 @@
 #include "recommend/generated_playlists.h"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -90,30 +94,34 @@ Result<std::vector<GeneratedPlaylist>> PlaylistFamily::Stored(const std::string&
   return out;
 }
 
+Status PlaylistFamily::Insert(store::Session& session, const std::string& user_id, int64_t period,
+                              const std::vector<GeneratedList>& lists) {
+  const int64_t expires = period + PeriodLengthMs();
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const GeneratedList& l = lists[i];
+    SONORA_ASSIGN_OR_RETURN(
+        auto inserted,
+        session.Query("INSERT INTO generated_playlists (user_id, kind, generated_at_ms, "
+                      "expires_at_ms, track_ids, name, description, new_track_ids) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT (user_id, kind, generated_at_ms) DO NOTHING RETURNING kind",
+                      {user_id, l.kind, period, expires, JoinIds(l.track_ids), l.name,
+                       l.description, JoinIds(l.new_track_ids)}));
+    // The first list decides: when another writer stored this period's lists first (its
+    // transaction held the row until it committed), keep all of theirs and none of ours.
+    if (inserted.rows.empty()) {
+      if (i == 0) return Status();
+      return Status::Internal("generated playlists stored by two writers at once");
+    }
+  }
+  return Status();
+}
+
 Status PlaylistFamily::Store(const std::string& user_id, int64_t period,
                              const std::vector<GeneratedList>& lists) {
   if (lists.empty()) return Status();
-  const int64_t expires = period + PeriodLengthMs();
-  return db_.Transact([&](store::Session& session) -> Status {
-    for (size_t i = 0; i < lists.size(); ++i) {
-      const GeneratedList& l = lists[i];
-      SONORA_ASSIGN_OR_RETURN(
-          auto inserted,
-          session.Query("INSERT INTO generated_playlists (user_id, kind, generated_at_ms, "
-                        "expires_at_ms, track_ids, name, description, new_track_ids) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (user_id, kind, generated_at_ms) DO NOTHING RETURNING kind",
-                        {user_id, l.kind, period, expires, JoinIds(l.track_ids), l.name,
-                         l.description, JoinIds(l.new_track_ids)}));
-      // The first list decides: when another writer stored this period's lists first (its
-      // transaction held the row until it committed), keep all of theirs and none of ours.
-      if (inserted.rows.empty()) {
-        if (i == 0) return Status();
-        return Status::Internal("generated playlists stored by two writers at once");
-      }
-    }
-    return Status();
-  });
+  return db_.Transact(
+      [&](store::Session& session) { return Insert(session, user_id, period, lists); });
 }
 
 Result<std::vector<GeneratedPlaylist>> PlaylistFamily::GetAll(const std::string& user_id,
@@ -127,7 +135,15 @@ Result<std::vector<GeneratedPlaylist>> PlaylistFamily::GetAll(const std::string&
   return Stored(user_id, period);
 }
 
-Result<int64_t> PlaylistFamily::GenerateAll(const std::function<void(int64_t, int64_t)>& progress) {
+Result<GeneratedPlaylist> PlaylistFamily::Get(const std::string& user_id,
+                                              const std::string& country) {
+  SONORA_ASSIGN_OR_RETURN(auto lists, GetAll(user_id, country));
+  if (lists.empty()) return Status::Internal(std::string(family()) + " was not stored");
+  return std::move(lists.front());
+}
+
+Result<int64_t> PlaylistFamily::GenerateAll(const std::function<void(int64_t, int64_t)>& progress,
+                                            int threads) {
   const int64_t now = clock_.NowMillis();
   const int64_t period = PeriodStart(now);
   const std::string fam(family());
@@ -139,13 +155,61 @@ Result<int64_t> PlaylistFamily::GenerateAll(const std::function<void(int64_t, in
                     kFamilyClause + ") ORDER BY u.user_id",
                 {period, fam, static_cast<int64_t>(fam.size() + 1), fam + ":"}));
   const auto total = static_cast<int64_t>(users.rows.size());
+  // Users are independent and the ranking snapshot is shared and immutable: `threads` workers
+  // take users from one counter. Their lists are committed kBatchUsers users per transaction
+  // (one fsync per batch, not per user); progress counts committed users. The first error
+  // stops every worker and is returned.
+  constexpr size_t kBatchUsers = 64;
+  using Pending = std::vector<std::pair<std::string, std::vector<GeneratedList>>>;
+  std::atomic<size_t> next{0};
+  std::mutex mu;  // guards pending, done, failure and the progress callback
+  Pending pending;
   int64_t done = 0;
-  for (const auto& r : users.rows) {
-    SONORA_ASSIGN_OR_RETURN(auto lists, Generate(r.GetString(0), r.GetString(1), now));
-    SONORA_RETURN_IF_ERROR(Store(r.GetString(0), period, lists));
-    ++done;
-    if (progress) progress(done, total);
-  }
+  Status failure;
+  auto flush = [&](Pending batch) {
+    Status s = db_.Transact([&](store::Session& session) -> Status {
+      for (const auto& [user, lists] : batch) {
+        SONORA_RETURN_IF_ERROR(Insert(session, user, period, lists));
+      }
+      return Status();
+    });
+    std::lock_guard lock(mu);
+    if (!s.ok()) {
+      if (failure.ok()) failure = s;
+      return;
+    }
+    for (size_t k = 0; k < batch.size(); ++k) {
+      ++done;
+      if (progress) progress(done, total);
+    }
+  };
+  auto work = [&] {
+    while (true) {
+      const size_t i = next.fetch_add(1);
+      if (i >= users.rows.size()) return;
+      const auto& r = users.rows[i];
+      auto lists = Generate(r.GetString(0), r.GetString(1), now);
+      Pending full;
+      {
+        std::lock_guard lock(mu);
+        if (!failure.ok()) return;
+        if (!lists.ok()) {
+          failure = lists.status();
+          return;
+        }
+        pending.emplace_back(r.GetString(0), std::move(lists).value());
+        if (pending.size() >= kBatchUsers) full.swap(pending);
+      }
+      if (!full.empty()) flush(std::move(full));
+    }
+  };
+  const int workers = std::clamp(threads, 1, 64);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (failure.ok() && !pending.empty()) flush(std::move(pending));
+  if (!failure.ok()) return failure;
   return done;
 }
 

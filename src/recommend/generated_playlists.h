@@ -64,9 +64,15 @@ class PlaylistFamily {
   Result<std::vector<GeneratedPlaylist>> GetAll(const std::string& user_id,
                                                 const std::string& country);
 
-  // Generates this period's lists for every user who has none yet; calls `progress(done,
-  // total)` after each user. Returns how many users got lists.
-  Result<int64_t> GenerateAll(const std::function<void(int64_t, int64_t)>& progress);
+  // GetAll's first list, for families of one (Discover Weekly, Release Radar), which store
+  // their list even when it is empty; kInternal when nothing was stored.
+  Result<GeneratedPlaylist> Get(const std::string& user_id, const std::string& country);
+
+  // Generates this period's lists for every user who has none yet, on `threads` threads,
+  // committing them in batches of users; calls `progress(done, total)` for each committed user
+  // (serialized, `done` rising by one). Returns how many users got lists.
+  Result<int64_t> GenerateAll(const std::function<void(int64_t, int64_t)>& progress,
+                              int threads = 1);
 
   virtual std::string_view family() const = 0;
 
@@ -84,6 +90,9 @@ class PlaylistFamily {
   Result<std::vector<GeneratedPlaylist>> Stored(const std::string& user_id, int64_t period);
   // Stores `lists` in one transaction unless the period already has lists (then nothing).
   Status Store(const std::string& user_id, int64_t period, const std::vector<GeneratedList>& lists);
+  // Store's inserts inside an open transaction.
+  Status Insert(store::Session& session, const std::string& user_id, int64_t period,
+                const std::vector<GeneratedList>& lists);
 
   store::Database& db_;
   catalog::CatalogRepository& repo_;

@@ -101,6 +101,11 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
   std::stable_sort(s->by_popularity.begin(), s->by_popularity.end(), more_popular);
   for (auto& tracks : s->artist_tracks)
     std::stable_sort(tracks.begin(), tracks.end(), more_popular);
+  s->genre_tracks.assign(s->genre_names.size(), {});
+  for (int32_t t : s->by_popularity) {
+    for (int32_t g : s->track_genres[static_cast<size_t>(t)])
+      s->genre_tracks[static_cast<size_t>(g)].push_back(t);
+  }
 
   // Listening history.
   SONORA_ASSIGN_OR_RETURN(InteractionBuilder history, LoadListeningHistory(db, {}));
@@ -211,7 +216,12 @@ constexpr int kMaxPerGenre = 3;
 RecommendationService::RecommendationService(store::Database& db, catalog::CatalogRepository& repo,
                                              const Clock& clock, std::string data_dir,
                                              RecommendationOptions options)
-    : db_(db), repo_(repo), clock_(clock), data_dir_(std::move(data_dir)), options_(options) {}
+    : db_(db),
+      repo_(repo),
+      signals_(db),
+      clock_(clock),
+      data_dir_(std::move(data_dir)),
+      options_(options) {}
 
 RecommendationService::~RecommendationService() = default;
 
@@ -232,6 +242,22 @@ Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationSer
   rebuilding_ = false;
   if (!built.ok()) return built.status();
   snapshot_ = std::move(built).value();
+  return snapshot_;
+}
+
+Status RecommendationService::WarmUp() {
+  auto built = BuildSnapshot(db_, data_dir_, clock_.NowMillis());
+  if (!built.ok()) return built.status();
+  // Expired from birth: ranked endpoints rebuild on their first request as they always did;
+  // only Autoplay (which takes any snapshot) uses this one meanwhile.
+  built.value()->built_ms = INT64_MIN / 2;
+  std::lock_guard lock(mu_);
+  if (!snapshot_) snapshot_ = std::move(built).value();
+  return Status();
+}
+
+std::shared_ptr<const RecommendationService::Snapshot> RecommendationService::Peek() {
+  std::lock_guard lock(mu_);
   return snapshot_;
 }
 
@@ -345,11 +371,18 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
     has_centroid = norm > 0;
     for (float& v : centroid) v = static_cast<float>(v / std::sqrt(norm));
   }
+  // The profile as a mask over genre numbers: a hash lookup per track and genre was a third
+  // of a Discover Weekly batch's time.
+  std::vector<uint8_t> in_profile_genre(s.genre_names.size(), 0);
+  for (int32_t g : profile_genres) {
+    if (g >= 0 && static_cast<size_t>(g) < in_profile_genre.size())
+      in_profile_genre[static_cast<size_t>(g)] = 1;
+  }
   for (size_t t = 0; t < n; ++t) {
     double genre = 0;
     if (!profile_genres.empty() && !s.track_genres[t].empty()) {
       size_t shared = 0;
-      for (int32_t g : s.track_genres[t]) shared += profile_genres.count(g);
+      for (int32_t g : s.track_genres[t]) shared += in_profile_genre[static_cast<size_t>(g)];
       genre = static_cast<double>(shared) /
               static_cast<double>(s.track_genres[t].size() + profile_genres.size() - shared);
     }
@@ -387,13 +420,15 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
       any = true;
     }
     if (any) {
+      // Every model item's score in one vectorized product (cf_model.h), then per track.
+      const std::vector<float> query_f(query.begin(), query.end());
+      std::vector<float> item_scores;
+      ItemScores(s.model, query_f, item_scores);
       double best = 0;
       for (size_t t = 0; t < n; ++t) {
         const int32_t i = s.track_model_item[t];
         if (i < 0) continue;
-        auto f = s.model.Item(i);
-        double dot = 0;
-        for (size_t d = 0; d < f.size(); ++d) dot += query[d] * f[d];
+        const double dot = item_scores[static_cast<size_t>(i)];
         model[t] = dot;
         if (eligible[t]) best = std::max(best, dot);
       }
@@ -482,10 +517,7 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
       DiversifyByGenre(ranked, s.primary_genre, kMaxPerGenre, static_cast<size_t>(limit));
 
   // Reasons need the caller's follows and history.
-  std::unordered_set<std::string> followed;
-  SONORA_ASSIGN_OR_RETURN(
-      auto follows, db_.Query("SELECT artist_id FROM artist_follows WHERE user_id = ?", {user_id}));
-  for (const auto& r : follows.rows) followed.insert(r.GetString(0));
+  SONORA_ASSIGN_OR_RETURN(auto followed, signals_.FollowedArtists(user_id));
   std::unordered_set<int32_t> played;
   if (int32_t u = s.users.Find(user_id); u >= 0 && u < s.matrix.users()) {
     auto items = by_user.Cols(u);
@@ -551,22 +583,16 @@ Result<std::vector<Recommendation>> RecommendationService::ForUser(const std::st
   request.max_per_artist = max_per_artist;
   // Anchors: the most played tracks of the window, then liked tracks, kAnchorsForUser at most.
   constexpr size_t kAnchorsForUser = 10;
-  SONORA_ASSIGN_OR_RETURN(
-      auto heard, db_.Query("SELECT track_id, SUM(counted) FROM listens WHERE user_id = ? AND "
-                            "started_at_ms >= ? GROUP BY track_id ORDER BY 2 DESC, 1",
-                            {user_id, heard_since_ms}));
-  SONORA_ASSIGN_OR_RETURN(auto liked,
-                          db_.Query("SELECT track_id FROM saved_tracks WHERE user_id = ? "
-                                    "ORDER BY added_at_ms DESC, track_id",
-                                    {user_id}));
+  SONORA_ASSIGN_OR_RETURN(auto heard, signals_.HeardSince(user_id, heard_since_ms));
+  SONORA_ASSIGN_OR_RETURN(auto liked, signals_.Liked(user_id));
   auto note = [&](const std::string& id, bool anchor) {
     auto it = s.track_index.find(id);
     if (it == s.track_index.end()) return;
     request.excluded.push_back(it->second);
     if (anchor && request.anchors.size() < kAnchorsForUser) request.anchors.push_back(it->second);
   };
-  for (const auto& r : heard.rows) note(r.GetString(0), r.GetInt(1) > 0);
-  for (const auto& r : liked.rows) note(r.GetString(0), true);
+  for (const auto& h : heard) note(h.track_id, h.counted > 0);
+  for (const auto& id : liked) note(id, true);
   for (int32_t a : request.anchors) {
     for (int32_t g : s.track_genres[static_cast<size_t>(a)]) request.profile_genres.insert(g);
   }

@@ -22,6 +22,7 @@
 #include "catalog/catalog_repository.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "recommend/user_signals.h"
 #include "store/database.h"
 
 namespace sonora::recommend {
@@ -125,9 +126,25 @@ class RecommendationService {
   Result<TrackList> ReleaseRadar(const std::string& user_id, const std::string& market,
                                  int64_t now_ms);
 
+  // Autoplay (the player's next tracks once a context ends): up to `count` tracks playable in
+  // `market` to follow `seed_track`: the tracks most co-listened with it, then the most
+  // popular of its genres, then the most popular overall; one per primary artist where the
+  // catalog allows, never the seed. Cheap enough for the play path: it reads only the
+  // listeners of the seed and the head of popularity lists, and uses whatever snapshot exists
+  // however old (it builds one only when none exists yet).
+  Result<std::vector<catalog::Track>> Autoplay(const std::string& seed_track,
+                                               const std::string& market, size_t count);
+
+  // Builds a snapshot for Autoplay when none exists yet (`sonora serve` calls it in the
+  // background at start-up, so no play waits for the first build). It counts as expired for
+  // the ranked endpoints, which rebuild on their first request as before.
+  Status WarmUp();
+
   struct Snapshot;
 
  private:
+  // The current snapshot, without building one; null before the first build.
+  std::shared_ptr<const Snapshot> Peek();
   struct RankRequest {
     std::string user_id;
     std::vector<int32_t> anchors;  // tracks candidates are related to
@@ -142,8 +159,9 @@ class RecommendationService {
   // The blend over one snapshot (blend.h): candidates, scores, caps, reasons, whole tracks.
   Result<std::vector<Recommendation>> Rank(const Snapshot& s, const RankRequest& request);
 
-  store::Database& db_;
+  store::Database& db_;  // the snapshot's bulk reads
   catalog::CatalogRepository& repo_;
+  UserSignals signals_;  // one user's listens, likes and follows
   const Clock& clock_;
   std::string data_dir_;
   RecommendationOptions options_;

@@ -142,14 +142,8 @@ class AlsRecommender final : public Recommender {
       : train_(train), model_(model) {}
   std::string_view name() const override { return "als"; }
   std::vector<ScoredItem> Recommend(int32_t user, int k) const override {
-    std::vector<float> scores(static_cast<size_t>(model_.items));
-    auto x = model_.User(user);
-    for (int32_t i = 0; i < model_.items; ++i) {
-      auto y = model_.Item(i);
-      float s = 0;
-      for (int d = 0; d < model_.factors; ++d) s += x[d] * y[d];
-      scores[static_cast<size_t>(i)] = s;
-    }
+    std::vector<float> scores;
+    ItemScores(model_, model_.User(user), scores);
     return TopK(scores, train_.by_user().Cols(user), k);
   }
 

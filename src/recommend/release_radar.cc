@@ -20,11 +20,9 @@ Result<TrackList> RecommendationService::ReleaseRadar(const std::string& user_id
   // The user's artists: followed ones, and the most played (positive evidence per primary
   // artist over the whole history).
   std::unordered_set<int32_t> mine;
-  SONORA_ASSIGN_OR_RETURN(
-      auto follows, db_.Query("SELECT artist_id FROM artist_follows WHERE user_id = ?", {user_id}));
-  for (const auto& r : follows.rows) {
-    if (auto it = s.artist_index.find(r.GetString(0)); it != s.artist_index.end())
-      mine.insert(it->second);
+  SONORA_ASSIGN_OR_RETURN(auto follows, signals_.FollowedArtists(user_id));
+  for (const auto& id : follows) {
+    if (auto it = s.artist_index.find(id); it != s.artist_index.end()) mine.insert(it->second);
   }
   std::unordered_map<int32_t, double> played;
   std::unordered_set<int32_t> profile_genres;
@@ -94,10 +92,6 @@ Result<TrackList> RecommendationService::ReleaseRadar(const std::string& user_id
   return out;
 }
 
-}  // namespace sonora::recommend
-
-namespace sonora::recommend {
-
 Result<std::vector<GeneratedList>> ReleaseRadar::Generate(const std::string& user_id,
                                                           const std::string& country,
                                                           int64_t now_ms) {
@@ -108,13 +102,6 @@ Result<std::vector<GeneratedList>> ReleaseRadar::Generate(const std::string& use
   l.description = std::move(radar.description);
   l.track_ids = std::move(radar.track_ids);
   return std::vector<GeneratedList>{std::move(l)};
-}
-
-Result<GeneratedPlaylist> ReleaseRadar::Get(const std::string& user_id,
-                                            const std::string& country) {
-  SONORA_ASSIGN_OR_RETURN(auto lists, GetAll(user_id, country));
-  if (lists.empty()) return Status::Internal("release radar was not stored");
-  return std::move(lists.front());
 }
 
 }  // namespace sonora::recommend

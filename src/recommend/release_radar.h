@@ -22,9 +22,6 @@ class ReleaseRadar : public PlaylistFamily {
                RecommendationService& recommender, const Clock& clock)
       : PlaylistFamily(db, repo, clock), recommender_(recommender) {}
 
-  // This week's list, generated on the first request since Friday. Stored even when empty.
-  Result<GeneratedPlaylist> Get(const std::string& user_id, const std::string& country);
-
   std::string_view family() const override { return "release_radar"; }
 
  protected:

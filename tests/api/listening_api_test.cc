@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -18,9 +19,12 @@ class ListeningApiTest : public ListenerApiTest {
  protected:
   Json Event(const std::string& session, const std::string& track, int64_t played_ms,
              const std::string& event_id, const std::string& type = "track_played") {
-    return {{"session_id", session},     {"track_id", track},
-            {"event_type", type},        {"position_ms", played_ms},
-            {"duration_played_ms", played_ms}, {"event_id", event_id}};
+    return {{"session_id", session},
+            {"track_id", track},
+            {"event_type", type},
+            {"position_ms", played_ms},
+            {"duration_played_ms", played_ms},
+            {"event_id", event_id}};
   }
   std::string ArtistOf(const std::string& track_id) {
     HttpResponse r = client().Get("/api/v1/tracks/" + track_id, Auth());
@@ -116,8 +120,8 @@ TEST_P(ListeningApiTest, HistoryPagesByCursorAndStateReadsBack) {
   // Nothing reached 30 s: no plays.
   EXPECT_TRUE(client().Get("/api/v1/me/player/recently-played", Auth()).json()["items"].empty());
 
-  Json state = {{"session_id", sessions.back()}, {"position_ms", 4000}, {"is_playing", true},
-                {"volume", 70}};
+  Json state = {
+      {"session_id", sessions.back()}, {"position_ms", 4000}, {"is_playing", true}, {"volume", 70}};
   ASSERT_EQ(client().Put("/api/v1/player/state", state, Auth()).status, 200);
   HttpResponse now = client().Get("/api/v1/me/player", Auth());
   ASSERT_EQ(now.status, 200) << now.body;
@@ -142,9 +146,9 @@ TEST_P(ListeningApiTest, RejectsBadInput) {
                                  {{"events", {Event(session, t0, 1, "y")}}, {"extra", 1}}, Auth()),
                    "events");
   // A batch in which nothing could be stored is the first event's error.
-  ExpectFieldError(client().Post("/api/v1/player/events",
-                                  {{"events", {Event(session, t0, -1, "z")}}}, Auth()),
-                   "position_ms");
+  ExpectFieldError(
+      client().Post("/api/v1/player/events", {{"events", {Event(session, t0, -1, "z")}}}, Auth()),
+      "position_ms");
   // Reads.
   ExpectFieldError(client().Get("/api/v1/me/player/history?limit=0", Auth()), "limit");
   ExpectFieldError(client().Get("/api/v1/me/player/history?limit=51", Auth()), "limit");
@@ -161,14 +165,14 @@ TEST_P(ListeningApiTest, RejectsBadInput) {
   ExpectError(client().Get("/api/v1/artists/artist_nope/stats", Auth()), 404, "not_found");
   ExpectError(client().Get("/api/v1/artists/artist_nope/top-tracks", Auth()), 404, "not_found");
   ExpectFieldError(client().Get("/api/v1/me/player?x=1", Auth()), "x");
-  for (const char* path : {"/api/v1/me/player", "/api/v1/me/player/history",
-                           "/api/v1/me/player/recently-played"}) {
+  for (const char* path :
+       {"/api/v1/me/player", "/api/v1/me/player/history", "/api/v1/me/player/recently-played"}) {
     ExpectUnauthenticated(client().Get(path));
   }
 }
 
 // next_tracks follows the play's context: a playlist in its order (as the caller may see it),
-// an artist in its top tracks, an album in track order.
+// an artist in its top tracks, an album in track order; when the context ends, autoplay.
 TEST_P(ListeningApiTest, PlayContextsDecideTheNextTracks) {
   ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
   const std::string t0 = track_ids_[0], t1 = track_ids_[1];
@@ -182,8 +186,8 @@ TEST_P(ListeningApiTest, PlayContextsDecideTheNextTracks) {
     for (const auto& t : body["next_tracks"]) ids.push_back(t["track_id"]);
     return ids;
   };
-  HttpResponse created = client().Post("/api/v1/playlists", {{"name", "Mix"}, {"public", false}},
-                                       Auth());
+  HttpResponse created =
+      client().Post("/api/v1/playlists", {{"name", "Mix"}, {"public", false}}, Auth());
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string playlist = created.json()["playlist_id"];
   HttpResponse added = client().Post("/api/v1/playlists/" + playlist + "/tracks",
@@ -196,9 +200,18 @@ TEST_P(ListeningApiTest, PlayContextsDecideTheNextTracks) {
   r = play(t0, {{"uri", uri}, {"position", 1}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(next_ids(r), (std::vector<std::string>{t1}));
-  r = play(t0, {{"uri", "sonora:album:" + r.json()["track"]["album"]["album_id"].get<std::string>()}});
+  r = play(t0,
+           {{"uri", "sonora:album:" + r.json()["track"]["album"]["album_id"].get<std::string>()}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(next_ids(r), (std::vector<std::string>{t1}));
+  // The album ends at t1: autoplay continues with t1's radio station.
+  const std::string album = r.json()["track"]["album"]["album_id"];
+  r = play(t1, {{"uri", "sonora:album:" + album}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto station = next_ids(r);
+  ASSERT_FALSE(station.empty()) << "autoplay when the context ends";
+  EXPECT_EQ(std::count(station.begin(), station.end(), t1), 0) << "never the seed";
+  for (const auto& t : r.json()["next_tracks"]) EXPECT_EQ(t["is_playable"], true);
 
   // Artist: t1 gets a play, so it leads the top tracks and t0 follows it.
   const std::string s1 = Play(t1)["playback_session_id"];
@@ -244,8 +257,10 @@ TEST_P(ListeningApiTest, AcknowledgedEventsSurviveKillNine) {
             batch["events"].push_back(Event(session, t0, i, id + "-" + std::to_string(k)));
           }
           HttpResponse r = c.Post("/api/v1/player/events", batch, auth);
-          if (r.status == 202 && r.json()["tracked"] == kPerBatch) acknowledged += kPerBatch;
-          else refused += 1;
+          if (r.status == 202 && r.json()["tracked"] == kPerBatch)
+            acknowledged += kPerBatch;
+          else
+            refused += 1;
         }
       }
     });
@@ -263,8 +278,7 @@ TEST_P(ListeningApiTest, AcknowledgedEventsSurviveKillNine) {
   EXPECT_EQ(h.json()["items"][0]["duration_played_ms"], kRequests - 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ListeningApiTest, ::testing::ValuesIn(AllBackends()),
-                         ParamName);
+INSTANTIATE_TEST_SUITE_P(Backends, ListeningApiTest, ::testing::ValuesIn(AllBackends()), ParamName);
 
 }  // namespace
 }  // namespace sonora::testing

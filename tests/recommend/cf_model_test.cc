@@ -31,11 +31,15 @@ TEST(AlsSolverTest, ConjugateGradientMatchesCholesky) {
   // Positive plays of several strengths and two skips (negative evidence).
   std::vector<int32_t> cols = {1, 4, 5, 9, 13, 20, 22, 31, 38};
   std::vector<float> values = {1, 3, 1, 7, -2, 1, 2, -1, 4};
+  AlsOptions options{.alpha = 10.0f};
+  std::vector<float> confidence;
+  for (float v : values) confidence.push_back(CellConfidence(options, v));
   std::vector<float> exact(kFactors), cg(kFactors, 0.0f);
-  internal::SolveRowExact(gram.data(), other.data(), kFactors, cols, values, 10.0f, exact.data());
+  internal::SolveRowExact(gram.data(), other.data(), kFactors, cols, values, confidence, 0.0f,
+                          exact.data());
   // CG on an n x n SPD system converges in n steps in exact arithmetic; allow a few more.
-  internal::SolveRowCg(gram.data(), other.data(), kFactors, cols, values, 10.0f, kFactors + 4,
-                       cg.data());
+  internal::SolveRowCg(gram.data(), other.data(), kFactors, cols, values, confidence, 0.0f,
+                       kFactors + 4, cg.data());
   double err = 0, norm = 0;
   for (int d = 0; d < kFactors; ++d) {
     err += (cg[d] - exact[d]) * (cg[d] - exact[d]);
@@ -47,7 +51,8 @@ TEST(AlsSolverTest, ConjugateGradientMatchesCholesky) {
   // A warm start with 3 steps (as training runs) already lands close.
   std::vector<float> warm(kFactors);
   for (int d = 0; d < kFactors; ++d) warm[d] = exact[d] * 0.8f;
-  internal::SolveRowCg(gram.data(), other.data(), kFactors, cols, values, 10.0f, 3, warm.data());
+  internal::SolveRowCg(gram.data(), other.data(), kFactors, cols, values, confidence, 0.0f, 3,
+                       warm.data());
   double warm_err = 0;
   for (int d = 0; d < kFactors; ++d) warm_err += (warm[d] - exact[d]) * (warm[d] - exact[d]);
   EXPECT_LT(std::sqrt(warm_err / norm), 0.05);
@@ -164,12 +169,164 @@ TEST(AlsTest, RejectsBadOptions) {
       {"nan alpha", {.alpha = std::nanf("")}},
       {"no cg steps", {.cg_steps = 0}},
       {"no threads", {.threads = 0}},
+      {"zero epsilon", {.epsilon = 0}},
+      {"nan epsilon", {.epsilon = std::nanf("")}},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(TrainAls(m, c.options), StatusIs(Code::kInvalidArgument)) << c.name;
   }
   auto wrong_shape = InitialFactors(3, 2, {});
   EXPECT_THAT(TrainAls(m, wrong_shape, {}, {}), StatusIs(Code::kInvalidArgument));
+}
+
+TEST(AlsSolverTest, ConjugateGradientMatchesCholeskyWithARowRidge) {
+  // The nnz-scaled regularization adds lambda * nnz to the row's diagonal: CG and the direct
+  // solve must agree on that system too, and it must differ from the system without it.
+  constexpr int kFactors = 6;
+  constexpr int kOther = 30;
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  std::vector<float> other(kOther * kFactors);
+  for (auto& v : other) v = normal(rng);
+  std::vector<float> gram;
+  internal::Gram(other.data(), kOther, kFactors, 0.0f, gram);
+  std::vector<int32_t> cols = {0, 3, 7, 11, 19, 25};
+  std::vector<float> values = {2, 1, 5, -1, 3, 1};
+  AlsOptions options{.alpha = 4.0f, .confidence = AlsConfidence::kLog, .epsilon = 0.5f};
+  std::vector<float> confidence;
+  for (float v : values) confidence.push_back(CellConfidence(options, v));
+  const float ridge = 0.7f * static_cast<float>(cols.size());
+  std::vector<float> exact(kFactors), plain(kFactors), cg(kFactors, 0.0f);
+  internal::SolveRowExact(gram.data(), other.data(), kFactors, cols, values, confidence, ridge,
+                          exact.data());
+  internal::SolveRowExact(gram.data(), other.data(), kFactors, cols, values, confidence, 0.0f,
+                          plain.data());
+  internal::SolveRowCg(gram.data(), other.data(), kFactors, cols, values, confidence, ridge,
+                       kFactors + 4, cg.data());
+  double err = 0, norm = 0, moved = 0;
+  for (int d = 0; d < kFactors; ++d) {
+    err += (cg[d] - exact[d]) * (cg[d] - exact[d]);
+    norm += exact[d] * exact[d];
+    moved += (plain[d] - exact[d]) * (plain[d] - exact[d]);
+  }
+  ASSERT_GT(norm, 1e-4);
+  EXPECT_LT(std::sqrt(err / norm), 1e-3);
+  EXPECT_GT(std::sqrt(moved / norm), 0.05) << "the ridge must change the solution";
+}
+
+TEST(AlsTest, CellConfidenceIsLinearOrLogInTheMagnitude) {
+  AlsOptions linear{.alpha = 2.0f};
+  EXPECT_FLOAT_EQ(CellConfidence(linear, 3.0f), 7.0f);
+  EXPECT_FLOAT_EQ(CellConfidence(linear, -3.0f), 7.0f) << "a skip counts by its magnitude";
+  AlsOptions log{.alpha = 2.0f, .confidence = AlsConfidence::kLog, .epsilon = 0.5f};
+  EXPECT_FLOAT_EQ(CellConfidence(log, 3.0f), 1.0f + 2.0f * std::log(1.0f + 3.0f / 0.5f));
+  EXPECT_FLOAT_EQ(CellConfidence(log, -1.0f), 1.0f + 2.0f * std::log(3.0f));
+  EXPECT_LT(CellConfidence(log, 100.0f), CellConfidence(linear, 100.0f) / 10)
+      << "log scaling damps heavy play counts";
+}
+
+// The objective summed over every cell of a small matrix, straight from its definition.
+double BruteForceLoss(const InteractionMatrix& m, const FactorModel& model, const AlsOptions& o) {
+  double total = 0;
+  for (int32_t u = 0; u < m.users(); ++u) {
+    auto cols = m.by_user().Cols(u);
+    auto values = m.by_user().Values(u);
+    for (int32_t i = 0; i < m.items(); ++i) {
+      double c = 1, p = 0;
+      for (size_t k = 0; k < cols.size(); ++k) {
+        if (cols[k] == i) c = CellConfidence(o, values[k]), p = values[k] > 0 ? 1 : 0;
+      }
+      double s = 0;
+      for (int d = 0; d < model.factors; ++d) s += model.User(u)[d] * model.Item(i)[d];
+      total += c * (p - s) * (p - s);
+    }
+  }
+  auto reg = [&](const SparseRows& rows, auto row_of) {
+    double sum = 0;
+    for (int32_t r = 0; r < rows.rows(); ++r) {
+      double norm = 0;
+      for (float x : row_of(r)) norm += static_cast<double>(x) * x;
+      const double w = o.scale_regularization ? std::max<size_t>(1, rows.Cols(r).size()) : 1.0;
+      sum += w * norm;
+    }
+    return sum;
+  };
+  total += o.regularization * (reg(m.by_user(), [&](int32_t r) { return model.User(r); }) +
+                               reg(m.by_item(), [&](int32_t r) { return model.Item(r); }));
+  return total / (static_cast<double>(m.users()) * m.items());
+}
+
+TEST(AlsTest, LossMatchesTheObjectiveForEveryConfidenceAndRegularization) {
+  auto data = GenerateSynthetic(
+      {.users = 30, .items = 20, .clusters = 3, .mean_interactions = 6, .seed = 4});
+  std::vector<Interaction> xs = data.interactions;
+  xs.push_back({0, 1, -2, 99});  // one skip
+  auto m = InteractionMatrix::FromInteractions(xs, data.users, data.items);
+  AlsOptions variants[] = {
+      {.factors = 4, .regularization = 0.5f, .alpha = 3.0f},
+      {.factors = 4, .regularization = 0.5f, .alpha = 3.0f, .confidence = AlsConfidence::kLog},
+      {.factors = 4,
+       .regularization = 0.5f,
+       .alpha = 3.0f,
+       .confidence = AlsConfidence::kLog,
+       .epsilon = 0.25f,
+       .scale_regularization = true},
+  };
+  for (const auto& o : variants) {
+    auto start = InitialFactors(m.users(), m.items(), o);
+    for (auto& x : start.user_factors) x *= 30;  // away from 0, so every term matters
+    for (auto& x : start.item_factors) x *= 30;
+    const double expected = BruteForceLoss(m, start, o);
+    EXPECT_NEAR(AlsLoss(m, start, o), expected, 1e-9 + expected * 1e-5);
+
+    // Training lowers that same objective, sweep after sweep (3 CG steps may wobble a hair).
+    std::vector<double> losses;
+    AlsOptions train = o;
+    train.iterations = 8;
+    auto model =
+        TrainAls(m, start, train, [&](const AlsIteration& it) { losses.push_back(it.loss); });
+    ASSERT_THAT(model, IsOk());
+    EXPECT_NEAR(losses.back(), BruteForceLoss(m, *model, o), losses.back() * 1e-5);
+    for (size_t k = 1; k < losses.size(); ++k) EXPECT_LE(losses[k], losses[k - 1] * 1.001);
+    EXPECT_LT(losses.back(), expected);
+  }
+}
+
+TEST(AlsTest, ScaledRegularizationShrinksHeavyRowsMore) {
+  // Weighted-lambda: with lambda scaled by each row's entry count (30 for user 0), the heavy
+  // user's factors shrink relative to an unscaled run with the same base lambda.
+  std::vector<Interaction> xs;
+  for (int32_t i = 0; i < 30; ++i) xs.push_back({0, i, 1, 0});  // heavy
+  xs.push_back({1, 0, 1, 0});                                   // light
+  for (int32_t u = 2; u < 20; ++u)
+    for (int32_t i = u % 5; i < 30; i += 5) xs.push_back({u, i, 1, 0});
+  auto m = InteractionMatrix::FromInteractions(xs, 20, 30);
+  AlsOptions plain{.factors = 4, .iterations = 10, .regularization = 0.5f, .alpha = 2.0f};
+  AlsOptions scaled = plain;
+  scaled.scale_regularization = true;
+  auto a = TrainAls(m, plain);
+  auto b = TrainAls(m, scaled);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  auto norm = [](std::span<const float> v) {
+    double s = 0;
+    for (float x : v) s += static_cast<double>(x) * x;
+    return std::sqrt(s);
+  };
+  EXPECT_LT(norm(b->User(0)), 0.8 * norm(a->User(0)));
+}
+
+TEST(AlsTest, ItemScoresAreTheDotProducts) {
+  auto model = InitialFactors(3, 50, {.factors = 7, .seed = 2});
+  std::vector<float> query = {0.5f, -1, 2, 0, 3, -0.25f, 1};
+  std::vector<float> scores = {42};  // resized, not appended to
+  ItemScores(model, query, scores);
+  ASSERT_EQ(scores.size(), 50u);
+  for (int32_t i = 0; i < 50; ++i) {
+    double dot = 0;
+    for (int d = 0; d < 7; ++d) dot += query[static_cast<size_t>(d)] * model.Item(i)[d];
+    EXPECT_NEAR(scores[static_cast<size_t>(i)], dot, 1e-5) << "item " << i;
+  }
 }
 
 TEST(FactorFileTest, SaveLoadRoundTripAndJunk) {

@@ -254,9 +254,20 @@ TEST_P(GeneratedPlaylistsTest, GenerateAllCoversEveryUserOncePerPeriod) {
   Listen("me", TrackId(0, 0, 0));
   MakeService();
   DailyMixes mixes(tdb_->db(), *repo_, *service_, *clock_);
-  auto first = mixes.GenerateAll({});
+  // Three threads for three users: progress still counts up by one, serialized.
+  std::vector<int64_t> progress;
+  auto first = mixes.GenerateAll(
+      [&](int64_t done, int64_t total) {
+        EXPECT_EQ(total, 3);
+        progress.push_back(done);
+      },
+      3);
   ASSERT_THAT(first, IsOk());
   EXPECT_EQ(*first, 3) << "me, other, newbie";
+  EXPECT_EQ(progress, (std::vector<int64_t>{1, 2, 3}));
+  auto users = tdb_->db().Query("SELECT COUNT(DISTINCT user_id) FROM generated_playlists");
+  ASSERT_THAT(users, IsOk());
+  EXPECT_EQ(users->rows[0].GetInt(0), 3);
   auto again = mixes.GenerateAll({});
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ(*again, 0);

@@ -82,6 +82,32 @@ TEST_F(RecommendCliTest, EvalFailsCleanlyOnBadInput) {
   EXPECT_NE(both.exit_code, 0);
   Outcome bad_factors = Sonora("recommend eval --synthetic --factors 0");
   EXPECT_NE(bad_factors.exit_code, 0);
+  Outcome bad_confidence = Sonora("recommend eval --synthetic --confidence cubic");
+  EXPECT_NE(bad_confidence.exit_code, 0);
+  EXPECT_THAT(bad_confidence.err, HasSubstr("--confidence"));
+  Outcome bad_epsilon = Sonora("recommend eval --synthetic --confidence log --epsilon 0");
+  EXPECT_NE(bad_epsilon.exit_code, 0);
+  EXPECT_THAT(bad_epsilon.err, HasSubstr("--epsilon"));
+}
+
+TEST_F(RecommendCliTest, EvalTakesTheLogConfidenceAndScaledRegularization) {
+  const std::string base =
+      "recommend eval --synthetic --synthetic-users 300 --synthetic-items 120 --iterations 4 "
+      "--factors 8 --json";
+  Outcome plain = Sonora(base);
+  Outcome tuned = Sonora(base + " --confidence log --epsilon 0.5 --scale-regularization");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+  auto a = ParseJsonObject(plain.out);
+  auto b = ParseJsonObject(tuned.out);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ((*a)["als"]["confidence"], "linear");
+  EXPECT_EQ((*b)["als"]["confidence"], "log");
+  EXPECT_EQ((*b)["als"]["epsilon"].get<double>(), 0.5);
+  EXPECT_EQ((*b)["als"]["scale_regularization"], true);
+  // The options reach the model: a different objective gives a different loss curve.
+  EXPECT_NE((*a)["als"]["loss"][3].get<double>(), (*b)["als"]["loss"][3].get<double>());
 }
 
 TEST_F(RecommendCliTest, EvalSyntheticJsonHasEveryModelAndTheOracle) {

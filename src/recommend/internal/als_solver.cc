@@ -27,18 +27,18 @@ void Gram(const float* y, int64_t rows, int factors, float lambda, std::vector<f
 }
 
 void SolveRowCg(const float* gram, const float* other, int factors, std::span<const int32_t> cols,
-                std::span<const float> values, float alpha, int steps, float* x_out) {
+                std::span<const float> values, std::span<const float> confidence, float ridge,
+                int steps, float* x_out) {
   ConstRowMap g(gram, factors, factors);
   Eigen::Map<Vector> x(x_out, factors);
 
   // Residual r = b - A x, accumulated entry by entry so A is never formed:
-  // A x = G x + sum (c - 1)(y.x) y and b = sum c p y.
-  Vector r = -(g * x);
+  // A x = G x + ridge x + sum (c - 1)(y.x) y and b = sum c p y.
+  Vector r = -(g * x) - ridge * x;
   for (size_t k = 0; k < cols.size(); ++k) {
     auto y = RowOf(other, cols[k], factors);
-    const float v = values[k];
-    const float c = 1.0f + alpha * std::abs(v);
-    const float p = v > 0 ? 1.0f : 0.0f;
+    const float c = confidence[k];
+    const float p = values[k] > 0 ? 1.0f : 0.0f;
     r.noalias() += (c * p - (c - 1.0f) * y.dot(x)) * y;
   }
   Vector p = r;
@@ -47,10 +47,10 @@ void SolveRowCg(const float* gram, const float* other, int factors, std::span<co
   Vector ap(factors);
   for (int step = 0; step < steps; ++step) {
     ap.noalias() = g * p;
+    if (ridge != 0.0f) ap.noalias() += ridge * p;
     for (size_t k = 0; k < cols.size(); ++k) {
       auto y = RowOf(other, cols[k], factors);
-      const float c = 1.0f + alpha * std::abs(values[k]);
-      ap.noalias() += ((c - 1.0f) * y.dot(p)) * y;
+      ap.noalias() += ((confidence[k] - 1.0f) * y.dot(p)) * y;
     }
     const float step_size = rs_old / p.dot(ap);
     x.noalias() += step_size * p;
@@ -63,19 +63,24 @@ void SolveRowCg(const float* gram, const float* other, int factors, std::span<co
 }
 
 void SolveRowExact(const float* gram, const float* other, int factors,
-                   std::span<const int32_t> cols, std::span<const float> values, float alpha,
-                   float* x_out) {
+                   std::span<const int32_t> cols, std::span<const float> values,
+                   std::span<const float> confidence, float ridge, float* x_out) {
   Eigen::MatrixXd a = ConstRowMap(gram, factors, factors).cast<double>();
+  a.diagonal().array() += static_cast<double>(ridge);
   Eigen::VectorXd b = Eigen::VectorXd::Zero(factors);
   for (size_t k = 0; k < cols.size(); ++k) {
     Eigen::VectorXd y = RowOf(other, cols[k], factors).cast<double>();
-    const double v = values[k];
-    const double c = 1.0 + alpha * std::abs(v);
+    const double c = confidence[k];
     a.noalias() += (c - 1.0) * y * y.transpose();
-    if (v > 0) b.noalias() += c * y;
+    if (values[k] > 0) b.noalias() += c * y;
   }
   Eigen::VectorXd x = a.ldlt().solve(b);
   Eigen::Map<Vector>(x_out, factors) = x.cast<float>();
+}
+
+void InnerProducts(const float* y, int64_t rows, int factors, const float* query, float* out) {
+  Eigen::Map<Vector>(out, rows).noalias() =
+      ConstRowMap(y, rows, factors) * ConstVectorMap(query, factors);
 }
 
 double QuadraticSum(const float* x, int64_t rows, int factors, const float* g) {

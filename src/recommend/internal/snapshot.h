@@ -32,11 +32,12 @@ struct RecommendationService::Snapshot {
   std::vector<int64_t> release_ms;
   std::vector<int32_t> track_album;  // album number, into album_ids
   std::vector<std::string> album_ids;
-  std::vector<int32_t> by_popularity;  // all tracks, most popular first
+  std::vector<int32_t> by_popularity;              // all tracks, most popular first
+  std::vector<std::vector<int32_t>> genre_tracks;  // genre -> its tracks, most popular first
 
   std::unordered_map<std::string, int32_t> artist_index;
   std::vector<std::vector<int32_t>> artist_tracks;  // by popularity, most popular first
-  std::vector<std::string> artist_ids;  // artist number -> id
+  std::vector<std::string> artist_ids;              // artist number -> id
   std::unordered_map<std::string, int32_t> genre_index;
   std::vector<std::string> genre_names;  // genre number -> name
 
