@@ -1,5 +1,6 @@
 #include "core/strings.h"
 
+#include <array>
 #include <charconv>
 
 namespace sonora {
@@ -64,14 +65,6 @@ std::string FormatDouble(double value) {
 
 namespace {
 constexpr char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-int B64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -106,12 +99,19 @@ std::string Base64UrlEncode(std::string_view bytes) {
 }
 
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  static constexpr auto kValues = [] {
+    std::array<int8_t, 256> v{};
+    v.fill(-1);
+    for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(kB64Url[i])] = static_cast<int8_t>(i);
+    return v;
+  }();
   if (text.size() % 4 == 1) return std::nullopt;
   std::string out;
+  out.reserve(text.size() * 3 / 4);
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
-    int v = B64Value(c);
+    const int8_t v = kValues[static_cast<unsigned char>(c)];
     if (v < 0) return std::nullopt;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -120,6 +120,8 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
       out.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
+  // Leftover bits (2 or 4) belong to no byte: the canonical spelling has them zero.
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
 }
 

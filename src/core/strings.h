@@ -23,6 +23,10 @@ std::optional<int64_t> ParseInt(std::string_view s);
 std::string FormatDouble(double value);
 
 std::string Base64UrlEncode(std::string_view bytes);
+// Base64url without padding, canonical spelling only: a length that leaves a lone sixth of a
+// byte (n % 4 == 1) and a last character whose unused low bits are not zero are refused, so
+// each byte string has exactly one accepted spelling (decoding then re-encoding gives back the
+// text). Signed URLs rely on that.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 std::string HexEncode(std::string_view bytes);
 

@@ -78,41 +78,6 @@ std::string CanonicalString(std::string_view kid, std::string_view user_id,
   return out;
 }
 
-// Base64url without padding, accepting only the canonical spelling: a length that leaves a
-// lone sixth of a byte (n % 4 == 1) and a last character whose unused low bits are not zero
-// are refused, so each byte string has exactly one accepted spelling (the same rule as
-// "re-encoding gives back the text"). Table-driven: it runs three times per chunk request.
-std::optional<std::string> StrictBase64UrlDecode(std::string_view text) {
-  static constexpr auto kValues = [] {
-    std::array<int8_t, 256> v{};
-    v.fill(-1);
-    constexpr std::string_view kAlphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    for (size_t i = 0; i < kAlphabet.size(); ++i) {
-      v[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
-    }
-    return v;
-  }();
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const int8_t v = kValues[static_cast<unsigned char>(c)];
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  // Leftover bits (2 or 4) belong to no byte: the canonical spelling has them zero.
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
-}
-
 // Decimal digits only, no sign, no leading zero (one spelling per value), fits in int64.
 std::optional<int64_t> ParseExpiry(std::string_view text) {
   if (text.empty() || text.size() > kMaxExpiryDigits) return std::nullopt;
@@ -188,9 +153,9 @@ Result<MediaGrant> UrlSigner::Verify(std::string_view token, std::string_view tr
   if (key == nullptr) return InvalidSignature();
 
   std::optional<int64_t> expires_at_s = ParseExpiry(expiry_text);
-  std::optional<std::string> user_id = StrictBase64UrlDecode(user_text);
-  std::optional<std::string> device_id = StrictBase64UrlDecode(device_text);
-  std::optional<std::string> mac = StrictBase64UrlDecode(mac_text);
+  std::optional<std::string> user_id = Base64UrlDecode(user_text);
+  std::optional<std::string> device_id = Base64UrlDecode(device_text);
+  std::optional<std::string> mac = Base64UrlDecode(mac_text);
   if (!expires_at_s || !user_id || !device_id || !mac || mac->size() != internal::kSha256Bytes) {
     return InvalidSignature();
   }

@@ -112,6 +112,16 @@ TEST(Base64UrlTest, UsesTheUrlAlphabet) {
   EXPECT_EQ(Base64UrlDecode("-_8"), std::optional<std::string>("\xFB\xFF"));
 }
 
+TEST(Base64UrlTest, AcceptsOnlyTheCanonicalSpelling) {
+  EXPECT_EQ(Base64UrlDecode("Zg"), std::optional<std::string>("f"));
+  EXPECT_EQ(Base64UrlDecode("Zh"), std::nullopt) << "leftover bits must be zero";
+  EXPECT_EQ(Base64UrlDecode("Zm8"), std::optional<std::string>("fo"));
+  EXPECT_EQ(Base64UrlDecode("Zm9"), std::nullopt) << "'fo' has one spelling";
+  EXPECT_EQ(Base64UrlDecode("Zm9vY"), std::nullopt) << "a lone sixth of a byte";
+  EXPECT_EQ(Base64UrlDecode("Zm9="), std::nullopt) << "no padding";
+  EXPECT_EQ(Base64UrlDecode("Zm+v"), std::nullopt) << "not the URL alphabet";
+}
+
 bool IsUrlAlphabet(const std::string& s) {
   for (char c : s) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
