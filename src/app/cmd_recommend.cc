@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "app/commands.h"
 #include "app/wiring.h"
@@ -244,7 +243,7 @@ int RunRecommendRun(const Config& config, const std::vector<std::string>& lists)
     if (!wanted(name)) continue;
     std::unique_ptr<ProgressBar> bar;
     // One thread per core: users are independent.
-    const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
+    const int threads = CoreCount();
     auto generated = family->GenerateAll(
         [&, text = label](int64_t done, int64_t total) {
           if (!bar) bar = std::make_unique<ProgressBar>(text, total, "users");

@@ -11,7 +11,7 @@
 
 namespace sonora::app {
 
-int DefaultIoThreads() {
+int CoreCount() {
   return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
 }
 

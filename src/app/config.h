@@ -9,8 +9,8 @@
 
 namespace sonora::app {
 
-// One I/O thread per core (at least 1, at most 16).
-int DefaultIoThreads();
+// One per core, 1 to 16: I/O threads, and the workers of batch jobs over independent users.
+int CoreCount();
 
 struct Config {
   std::string data_dir = "./sonora-data";
@@ -18,7 +18,7 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;
   // Socket I/O and the non-blocking handlers (signed media) run here: one per core.
-  int io_threads = DefaultIoThreads();
+  int io_threads = CoreCount();
   int worker_threads = 16;  // handlers block on commits: more of them share one fsync
   int db_pool = 4;
   std::string log_level = "info";

@@ -17,6 +17,7 @@
 #include "catalog/catalog_repository.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "recommend/generated_playlist_repository.h"
 #include "store/database.h"
 
 namespace sonora::recommend {
@@ -29,15 +30,6 @@ int64_t DayStartMillis(int64_t ms);
 int64_t WeekdayStartMillis(int64_t ms, int weekday);
 // Monday 00:00 UTC of the week holding `ms`.
 inline int64_t WeekStartMillis(int64_t ms) { return WeekdayStartMillis(ms, 0); }
-
-// One list as a family generates it.
-struct GeneratedList {
-  std::string kind;  // the family, or "<family>:<n>" for the n-th list of a family of several
-  std::string name;
-  std::string description;
-  std::vector<std::string> track_ids;      // in order
-  std::vector<std::string> new_track_ids;  // the subset the listener has not heard (Daily Mix)
-};
 
 // One list as stored and read back, with its tracks.
 struct GeneratedPlaylist {
@@ -52,7 +44,7 @@ struct GeneratedPlaylist {
 class PlaylistFamily {
  public:
   PlaylistFamily(store::Database& db, catalog::CatalogRepository& repo, const Clock& clock)
-      : db_(db), repo_(repo), clock_(clock) {}
+      : store_(db), repo_(repo), clock_(clock) {}
   virtual ~PlaylistFamily() = default;
   PlaylistFamily(const PlaylistFamily&) = delete;
   PlaylistFamily& operator=(const PlaylistFamily&) = delete;
@@ -88,13 +80,8 @@ class PlaylistFamily {
 
  private:
   Result<std::vector<GeneratedPlaylist>> Stored(const std::string& user_id, int64_t period);
-  // Stores `lists` in one transaction unless the period already has lists (then nothing).
-  Status Store(const std::string& user_id, int64_t period, const std::vector<GeneratedList>& lists);
-  // Store's inserts inside an open transaction.
-  Status Insert(store::Session& session, const std::string& user_id, int64_t period,
-                const std::vector<GeneratedList>& lists);
 
-  store::Database& db_;
+  GeneratedPlaylistRepository store_;
   catalog::CatalogRepository& repo_;
   const Clock& clock_;
 };

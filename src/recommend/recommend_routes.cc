@@ -94,11 +94,26 @@ Json GeneratedJson(const GeneratedPlaylist& p, const std::string& playlist_id,
           {"expires_at", FormatIso8601(FromMillis(p.expires_at_ms))}};
 }
 
+// A family of one list (Discover Weekly, Release Radar) in the seed's Discover Weekly shape,
+// with playlist_id "auto_<family>_<user>". The list is generated for the caller's own country
+// and stored for its period; ?market= only sets is_playable on the tracks.
+void AddSingleListRoute(http::Router& router, const char* path, const char* name,
+                        PlaylistFamily& family) {
+  router.Add(Method::kGet, path, name, {}, [&family](Request& req) -> Result<Response> {
+    SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
+    SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+    const http::Principal& user = req.user();
+    SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p, family.Get(user.user_id, user.country));
+    return Response::Json(
+        200, GeneratedJson(p, "auto_" + std::string(family.family()) + "_" + user.user_id, market,
+                           false));
+  });
+}
+
 }  // namespace
 
 void AddRecommendRoutes(http::Router& router, RecommendationService& service,
                         const ScheduledPlaylists& generated) {
-  DiscoverWeekly& discover_weekly = generated.discover_weekly;
   router.Add(
       Method::kGet, "/api/v1/recommendations", "recommendations:get", {},
       [&service](Request& req) -> Result<Response> {
@@ -120,28 +135,8 @@ void AddRecommendRoutes(http::Router& router, RecommendationService& service,
         return Response::Json(200, {{"tracks", std::move(tracks)}, {"seeds", SeedsJson(seeds)}});
       });
 
-  // The seed's shape. The list is generated for the caller's own country (it is stored for the
-  // week); ?market= only sets is_playable on the tracks.
-  router.Add(Method::kGet, "/api/v1/playlists/discover-weekly", "discover_weekly:get", {},
-             [&discover_weekly](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
-               const http::Principal& user = req.user();
-               SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p,
-                                       discover_weekly.Get(user.user_id, user.country));
-               Json tracks = Json::array();
-               for (const auto& t : p.tracks) tracks.push_back(catalog::TrackJson(t, market));
-               return Response::Json(
-                   200, {{"playlist_id", "auto_discover_weekly_" + user.user_id},
-                         {"name", "Discover Weekly"},
-                         {"description",
-                          "Your weekly mixtape of fresh music. Enjoy new music and deep cuts "
-                          "picked for you. Updates every Monday."},
-                         {"tracks", std::move(tracks)},
-                         {"generated_at", FormatIso8601(FromMillis(p.generated_at_ms))},
-                         {"expires_at", FormatIso8601(FromMillis(p.expires_at_ms))}});
-             });
-
+  AddSingleListRoute(router, "/api/v1/playlists/discover-weekly", "discover_weekly:get",
+                     generated.discover_weekly);
   // Up to 6 mixes for today, biggest first; the lists are generated for the caller's own
   // country and kept for the UTC day; ?market= only sets is_playable.
   router.Add(Method::kGet, "/api/v1/me/daily-mixes", "daily_mixes:get", {},
@@ -167,16 +162,8 @@ void AddRecommendRoutes(http::Router& router, RecommendationService& service,
                return Response::Json(200, std::move(body));
              });
 
-  // Discover Weekly's shape; refreshed Fridays.
-  router.Add(Method::kGet, "/api/v1/playlists/release-radar", "release_radar:get", {},
-             [&radar = generated.release_radar](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
-               SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
-               const http::Principal& user = req.user();
-               SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p, radar.Get(user.user_id, user.country));
-               return Response::Json(
-                   200, GeneratedJson(p, "auto_release_radar_" + user.user_id, market, false));
-             });
+  AddSingleListRoute(router, "/api/v1/playlists/release-radar", "release_radar:get",
+                     generated.release_radar);
 
   // Spotify's shape: {"artists": [...]}, 20 at most, no parameters.
   router.Add(Method::kGet, "/api/v1/artists/{id}/related-artists", "artists:related", {},
