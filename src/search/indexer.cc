@@ -7,12 +7,15 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/strings.h"
+#include "lyrics/lrc.h"
 
 namespace sonora::search {
 
 namespace {
 constexpr size_t kTrackBatch = 400;              // ids per catalog read during a rebuild
 constexpr int64_t kRebuildCommitEvery = 20'000;  // documents per index commit in a rebuild
+// LRC characters read per track: four times the indexed text leaves room for the tags.
+constexpr int64_t kMaxLrcChars = 4 * static_cast<int64_t>(kMaxTextBytes);
 }  // namespace
 
 int ReleaseYear(const std::string& release_date) {
@@ -74,16 +77,39 @@ Result<std::vector<std::string>> Indexer::Ids(const std::string& sql, const stor
   return ids;
 }
 
+Result<std::map<std::string, std::string>> Indexer::LyricsOf(const std::vector<std::string>& ids) {
+  std::map<std::string, std::string> out;
+  if (ids.empty()) return out;
+  // One query per batch. substr bounds what a hostile sidecar costs to read: kMaxLrcChars of
+  // LRC hold more than kMaxTextBytes of text even with a word tag on every word.
+  std::string sql = "SELECT track_id, substr(lrc, 1, " + std::to_string(kMaxLrcChars) +
+                    ") FROM track_lyrics WHERE track_id IN (";
+  store::Params params;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    params.emplace_back(ids[i]);
+  }
+  sql += ")";
+  SONORA_ASSIGN_OR_RETURN(auto r, db_.Query(sql, params));
+  for (const auto& row : r.rows) {
+    std::string text = lyrics::LrcToPlainText(row.GetString(1), kMaxTextBytes);
+    if (!text.empty()) out[row.GetString(0)] = std::move(text);
+  }
+  return out;
+}
+
 Status Indexer::ApplyTrackIds(const std::vector<std::string>& ids) {
   for (size_t i = 0; i < ids.size(); i += kTrackBatch) {
     std::vector<std::string> batch(
         ids.begin() + static_cast<std::ptrdiff_t>(i),
         ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kTrackBatch)));
     SONORA_ASSIGN_OR_RETURN(auto tracks, catalog_.GetTracks(batch));
+    SONORA_ASSIGN_OR_RETURN(auto lyrics, LyricsOf(batch));
     std::set<std::string> found;
     for (const auto& t : tracks) {
-      // Lyrics are not in the catalog yet (no lyrics module): tracks index without them.
-      SONORA_RETURN_IF_ERROR(index_.Put(TrackDocument(t, "")));
+      auto it = lyrics.find(t.track_id);
+      SONORA_RETURN_IF_ERROR(
+          index_.Put(TrackDocument(t, it == lyrics.end() ? std::string() : it->second)));
       found.insert(t.track_id);
     }
     for (const auto& id : batch) {

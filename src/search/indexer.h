@@ -1,10 +1,11 @@
 // The indexer keeps a SearchIndex equal to the catalog and the public playlists.
 //
 // Every change to tracks, albums, artists and playlists leaves a row in `search_outbox`, written
-// by triggers in the same transaction as the change (migration 20261123202000). CatchUp applies
-// the rows in seq order: it re-reads each named entity (and what embeds it: an album's tracks,
-// an artist's albums and tracks), puts or removes its document, commits the index with the
-// highest applied seq in the index metadata, and only after that commit deletes the rows it
+// by triggers in the same transaction as the change (migration 20261123202000; a track's
+// lyrics, table track_lyrics, file their changes under the track: 20261124014000). CatchUp
+// applies the rows in seq order: it re-reads each named entity (and what embeds it: an album's
+// tracks, an artist's albums and tracks), puts or removes its document, commits the index with
+// the highest applied seq in the index metadata, and only after that commit deletes the rows it
 // applied. A crash before the index commit leaves the rows for the next CatchUp; a crash after
 // it re-applies them, which is harmless because each application writes the entity's current
 // state. docs/decisions/0011-search.md has the argument in full.
@@ -16,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -71,6 +73,9 @@ class Indexer {
   };
   Result<int64_t> ApplyPending();
   Status ApplyTrackIds(const std::vector<std::string>& ids);
+  // Plain lyrics text (lyrics::LrcToPlainText, at most kMaxTextBytes) of those of `ids` that
+  // have lyrics, by track id.
+  Result<std::map<std::string, std::string>> LyricsOf(const std::vector<std::string>& ids);
   Status ApplyAlbum(const std::string& id, bool with_tracks);
   Status ApplyArtist(const std::string& id, bool with_dependents);
   Status ApplyPlaylist(const std::string& id);
@@ -84,7 +89,8 @@ class Indexer {
   std::atomic<uint64_t> version_{0};
 };
 
-// Builds the documents from catalog models (exposed for tests and the benchmark).
+// Builds the documents from catalog models (exposed for tests and the benchmark). `lyrics` is
+// plain text (lyrics::LrcToPlainText), "" for none.
 SearchDocument TrackDocument(const catalog::Track& t, const std::string& lyrics);
 SearchDocument AlbumDocument(const catalog::Album& a);
 SearchDocument ArtistDocument(const catalog::Artist& a, int popularity);

@@ -37,7 +37,7 @@ struct SearchDocument {
   std::vector<std::string> artist_names;  // track and album credits, primary first
   std::vector<std::string> artist_ids;    // same order; the artist's own id for an artist doc
   std::string album_title;                // tracks only
-  std::string text;                       // lyrics (tracks), description (playlists)
+  std::string text;  // lyrics (tracks), description (playlists); kMaxTextBytes are used
   std::vector<std::string> genres;
   int year = 0;             // release year; 0 unknown
   int64_t duration_ms = 0;  // tracks
@@ -46,6 +46,10 @@ struct SearchDocument {
   std::vector<std::string> markets;  // ISO country codes; empty: available everywhere
   std::string payload;               // opaque, returned with hits (playlist display fields)
 };
+
+// SearchDocument.text beyond this many bytes is neither indexed nor kept for highlights (cut at
+// a character boundary). The longest real lyrics come to about 8 KiB.
+inline constexpr size_t kMaxTextBytes = 16 << 10;
 
 // The caller's taste for personalization (seed 004 §3's function score).
 struct Taste {
@@ -83,6 +87,9 @@ struct SearchQuery {
   Taste taste;
   bool facets = true;
   bool highlight = true;
+  // Whether lyrics and descriptions match; names always do. Suggest turns it off: completions
+  // name what the user is typing.
+  bool match_text = true;
 };
 
 // A matched field with the matched words wrapped in <em>…</em> (HTML-escaped text).
@@ -149,7 +156,8 @@ class SearchIndex {
   // kUnavailable when the index cannot be read.
   virtual Result<SearchResults> Search(const SearchQuery& query) = 0;
   // As-you-type: names of tracks, artists, albums and public playlists whose words start with
-  // the query's words (the last one as a prefix), best first.
+  // the query's words (the last one as a prefix), best first. Lyrics and descriptions are not
+  // searched.
   virtual Result<std::vector<Suggestion>> Suggest(std::string_view text, std::string_view market,
                                                   size_t limit) = 0;
 

@@ -29,7 +29,8 @@ std::string CacheKey(const SearchQuery& q, uint64_t version) {
   std::vector<std::string> artists(q.taste.artist_ids.begin(), q.taste.artist_ids.end());
   std::sort(artists.begin(), artists.end());
   key += '|' + Join(taste, ",") + '|' + Join(artists, ",");
-  key += '|' + std::to_string(q.facets) + std::to_string(q.highlight);
+  key +=
+      '|' + std::to_string(q.facets) + std::to_string(q.highlight) + std::to_string(q.match_text);
   return key;
 }
 }  // namespace

@@ -102,6 +102,7 @@ Kind FoldCodePoint(char32_t c, std::string* out) {
   // Punctuation and symbol blocks separate words.
   if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF0F) ||
+      (c >= 0xFFF0 && c <= 0xFFFF) ||  // Specials: U+FFFD stands where bytes were invalid
       (c >= 0x1F000 && c <= 0x1FAFF)) {
     return Kind::kSeparator;
   }

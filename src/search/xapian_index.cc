@@ -1,7 +1,8 @@
 // The local search index on Xapian: the only file that includes xapian.h (STYLE.md 3.2).
 //
 // Terms (prefixes are single capitals, the word follows folded by text.h):
-//   N name words (title, artists, album; field weight as wdf)   L lyrics, description
+//   N name words (title, artists, album; field weight as wdf)
+//   L lyrics, description (wdf 0: a flat weight per word, see TextQuery)
 //   P edge n-grams of the name words, for as-you-type prefixes
 //   X the whole folded name (exact-match boost)      Q unique id
 //   K kind   G genre   R artist id   M! restricted + M<country> where sold   E1 explicit
@@ -44,7 +45,11 @@ constexpr Xapian::valueno kSlotYearText = 6;    // "1997"
 // words share one term list ("N") with the weights carried as within-document frequencies
 // (6, 4, 3: the same ratios in integers), so a query word costs one posting list, not one per
 // field; BM25's k1 is raised so those frequencies are not flattened by saturation. Lyrics and
-// descriptions keep their own list ("L"), weighted below names.
+// descriptions keep their own list ("L"), written with wdf 0 so that they add nothing to the
+// document length BM25 normalises names by (a track's lyrics are hundreds of words: counted,
+// they would sink every track that has lyrics below every track that has none for a title
+// word). A text word instead scores a flat kTextScale x its idf (TextQuery), about a tenth of
+// the same word in a title.
 constexpr Xapian::termcount kTitleWdf = 6;
 constexpr Xapian::termcount kArtistWdf = 4;
 constexpr Xapian::termcount kAlbumWdf = 3;
@@ -63,7 +68,6 @@ constexpr size_t kMaxFuzzyCandidates = 4;
 // expansion over many terms (docs/decisions/0011-search.md measures the difference).
 constexpr size_t kMaxPrefixLetters = 10;
 constexpr size_t kMaxExactTermBytes = 200;
-constexpr size_t kMaxStoredText = 4096;
 constexpr size_t kLyricsFragment = 100;  // seed 004 §3: lyrics fragment_size 100
 
 constexpr char kListSep = '\x1f';
@@ -92,8 +96,16 @@ struct Stored {
   std::string id, name, artists, album, text, payload;
 };
 
+// The first kMaxTextBytes of `text`, ending on a whole UTF-8 sequence.
+std::string_view TextToIndex(const std::string& text) {
+  if (text.size() <= kMaxTextBytes) return text;
+  size_t cut = kMaxTextBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string_view(text).substr(0, cut);
+}
+
 std::string EncodeStored(const SearchDocument& d) {
-  std::string text = d.text.substr(0, kMaxStoredText);
+  const std::string text(TextToIndex(d.text));
   return d.id + std::string(1, kFieldSep) + d.name + kFieldSep + JoinList(d.artist_names) +
          kFieldSep + d.album_title + kFieldSep + text + kFieldSep + d.payload;
 }
@@ -726,6 +738,14 @@ struct Bm25 {
   double k1, b, min_normlen;
 };
 
+// BM25's inverse document frequency as Xapian's BM25Weight computes it, for a term in `n` of
+// `total` documents.
+double Bm25Idf(double total, double n) {
+  double tw = (total - n + 0.5) / (n + 0.5);
+  if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's floor: common terms keep a small weight
+  return std::log(tw);
+}
+
 // A hot list as a posting source. Weighted lists score each document with the same BM25
 // formula Xapian's BM25Weight applies to the on-disk list (idf from the term's document count,
 // length normalised by the average length), so a query ranks the same with or without the cache
@@ -742,12 +762,9 @@ class HotSource : public Xapian::PostingSource {
     pos_ = 0;
     termweight_ = 0;
     if (list_->weighted && lengths_) {
-      const double n = list_->count, total = db.get_doccount();
-      double tw = (total - n + 0.5) / (n + 0.5);
-      if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's floor: common terms keep a small weight
       // Query-side factor (k3 + 1) * wqf / (k3 + wqf) with k3 = 1 is 1: Xapian gives every leaf of
       // the query wqf 1, also when a word repeats ("love love lips"; cache_test checks).
-      termweight_ = std::log(tw);
+      termweight_ = Bm25Idf(db.get_doccount(), list_->count);
       const double avg = db.get_avlength();
       inv_avg_ = avg > 0 ? 1.0 / avg : 0;
       // Upper bound: the largest wdf in the shortest document.
@@ -907,7 +924,7 @@ class XapianIndex final : public SearchIndex {
     add_names(d.name, kTitleWdf);
     for (const auto& a : d.artist_names) add_names(a, kArtistWdf);
     add_names(d.album_title, kAlbumWdf);
-    for (const auto& w : Words(d.text.substr(0, kMaxStoredText))) doc.add_term("L" + w);
+    for (const auto& w : Words(TextToIndex(d.text))) doc.add_term("L" + w, 0);
     std::string exact = Join(Words(d.name), " ");
     if (!exact.empty()) doc.add_boolean_term("X" + exact.substr(0, kMaxExactTermBytes));
     doc.add_boolean_term("Q" + d.id);
@@ -1026,6 +1043,7 @@ class XapianIndex final : public SearchIndex {
     q.market = std::string(market);
     q.facets = false;
     q.highlight = false;
+    q.match_text = false;
     SONORA_ASSIGN_OR_RETURN(SearchResults r, Search(q));
     struct Scored {
       double score;
@@ -1092,17 +1110,18 @@ class XapianIndex final : public SearchIndex {
     std::string term;
     double scale = 1.0;    // OP_SCALE_WEIGHT factor (1: none)
     bool weighted = true;  // false: the term's documents carry wdf 0 (boolean terms)
+    bool text = false;     // a lyrics or description word: TextQuery, `scale` x its idf
   };
 
-  // A word in names or text, its typo corrections (weighted down), and for the last word the
-  // edge n-gram that completes it.
+  // A word in names (and in lyrics and descriptions when `text`), its typo corrections
+  // (weighted down), and for the last word the edge n-gram that completes it.
   // `*size` is the longest of its posting lists: a lower bound on the documents it matches.
   std::vector<Part> WordParts(const Xapian::Database& db, const std::string& word, bool last,
-                              MatchWords* m, Xapian::doccount* size) {
+                              bool text, MatchWords* m, Xapian::doccount* size) {
     std::vector<Part> parts;
     parts.push_back({"N" + word});
     *size = db.get_termfreq("N" + word);
-    parts.push_back({"L" + word, kTextScale});
+    if (text) parts.push_back({"L" + word, kTextScale, false, true});
     m->words.insert(word);
     std::vector<std::string> fuzzy;
     {
@@ -1137,6 +1156,19 @@ class XapianIndex final : public SearchIndex {
       }
     }
     return Xapian::Query(term);
+  }
+
+  // A lyrics or description word: each document holding it scores `scale` x the word's idf
+  // (BM25 of one occurrence in a document of average length), however often it occurs and
+  // however long the text; the term list only selects (scale 0), the fixed source weighs.
+  Xapian::Query TextQuery(const Xapian::Database& db, const std::string& term, double scale) {
+    const Xapian::doccount n = db.get_termfreq(term);
+    if (n == 0) return Xapian::Query(term);  // matches nothing; keeps the query's shape
+    const double weight = scale * Bm25Idf(db.get_doccount(), n);
+    return Xapian::Query(
+        Xapian::Query::OP_AND,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, TermQuery(db, term, false), 0.0),
+        Xapian::Query((new Xapian::FixedWeightPostingSource(weight))->release()));
   }
 
   Xapian::Query AnyOf(const Xapian::Database& db, const std::vector<std::string>& terms) {
@@ -1258,13 +1290,18 @@ class XapianIndex final : public SearchIndex {
     Xapian::doccount rarest = db.get_doccount();  // the smallest word's match count
     for (size_t i = 0; i < words.size(); ++i) {
       Xapian::doccount size = 0;
-      word_parts.push_back(WordParts(db, words[i], i + 1 == words.size(), &match, &size));
+      word_parts.push_back(
+          WordParts(db, words[i], i + 1 == words.size(), q.match_text, &match, &size));
       rarest = std::min(rarest, size);
     }
     std::vector<Xapian::Query> word_queries;
     for (const auto& parts : word_parts) {
       std::vector<Xapian::Query> qs;
       for (const auto& p : parts) {
+        if (p.text) {
+          qs.push_back(TextQuery(db, p.term, p.scale));
+          continue;
+        }
         Xapian::Query t = TermQuery(db, p.term, p.weighted);
         qs.push_back(p.scale == 1.0 ? t
                                     : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, t, p.scale));

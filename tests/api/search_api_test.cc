@@ -1,13 +1,16 @@
 // GET /api/v1/search and /search/suggest over HTTP against the real server (issue 6): the
 // seed's response shape with facets and highlights, typos and prefixes, the caller's market,
-// read-your-writes for catalog rows and playlists, two users with different tastes getting
-// different orders, every rejection, hostile queries, and the index catching up after the
-// server is killed between a catalog commit and indexing.
+// read-your-writes for catalog rows and playlists, lyrics from an ingested sidecar .lrc, two
+// users with different tastes getting different orders, every rejection, hostile queries, and
+// the index catching up after the server is killed between a catalog commit and indexing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -245,6 +248,51 @@ TEST_P(SearchApiTest, KilledBetweenCommitAndIndexingCatchesUpOnRestart) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   r = Search("q=bad+guy&type=track");
   EXPECT_EQ(r.json()["tracks"][0]["track_id"], "track_badguy");
+}
+
+TEST_P(SearchApiTest, LyricsOfAnIngestedSidecarAreSearchable) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const Json reg = Register("lyricist");
+  ASSERT_TRUE(reg.is_object());
+  token_ = reg["access_token"];
+  // A tagged master with a sidecar .lrc beside it, ingested while the server runs.
+  const std::string dir = root_->path() + "/masters";
+  std::filesystem::create_directories(dir);
+  const std::string cmd =
+      "ffmpeg -v error -y -f lavfi -i 'sine=frequency=440:duration=8' -ac 2 -ar 44100 "
+      "-metadata title='Quiet Harbor' -metadata artist='Nora Hart' -metadata album='Tides' " +
+      dir + "/harbor.flac";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ofstream(dir + "/harbor.lrc")
+      << "\xEF\xBB\xBF[ar:Nora Hart]\r\n[ti:Quiet Harbor]\r\n[offset:+100]\r\n"
+         "[00:01.00]<00:01.00>Lanterns <00:01.50>sway along the quay\r\n"
+         "[00:03.00][00:06.00]Moonlight whispers to the sleeping boats\r\n";
+  std::vector<std::string> args = {"ingest", "--json", dir};
+  for (const auto& a : StorageArgs()) args.push_back(a);
+  CommandResult ingested = RunSonora(args, {}, std::chrono::seconds(120));
+  ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
+  const Json summary = Json::parse(ingested.out);
+  ASSERT_EQ(summary["ingested"], 1) << ingested.out;
+  const std::string track_id = summary["results"][0]["track_id"];
+
+  HttpResponse r = Search("q=moonlight+whispers&type=track");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Ids(r.json()["tracks"], "track_id"), std::vector<std::string>{track_id}) << r.body;
+  EXPECT_EQ(r.json()["tracks"][0]["title"], "Quiet Harbor");
+  const std::string fragment = r.json()["tracks"][0]["highlight"]["lyrics"];
+  EXPECT_THAT(fragment, HasSubstr("<em>Moonlight</em> <em>whispers</em> to the sleeping boats"));
+  EXPECT_THAT(fragment, Not(HasSubstr("[00:")));
+  // Words between enhanced-LRC word tags are words; header values are not lyrics.
+  r = Search("q=lanterns+sway&type=track");
+  EXPECT_EQ(Ids(r.json()["tracks"], "track_id"), std::vector<std::string>{track_id}) << r.body;
+  r = Search("q=offset&type=track");
+  EXPECT_TRUE(r.json()["tracks"].empty()) << r.body;
+  // Still there after a restart.
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  r = Search("q=sleeping+boats&type=track");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Ids(r.json()["tracks"], "track_id"), std::vector<std::string>{track_id}) << r.body;
 }
 
 TEST_P(SearchApiTest, ReindexCommandRebuildsAndRefusesWhileServing) {

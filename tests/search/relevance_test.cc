@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "lyrics/lrc.h"
 #include "search/search_index.h"
 #include "support/temp_dir.h"
 
@@ -28,7 +29,7 @@ struct T {  // a track row of the corpus
   bool explicit_content;
   std::vector<std::string> genres;
   std::vector<std::string> markets = {};
-  const char* lyrics = "";
+  const char* lyrics = "";  // LRC, read as the indexer reads track_lyrics
 };
 
 std::vector<SearchDocument> Corpus() {
@@ -341,7 +342,12 @@ std::vector<SearchDocument> Corpus() {
        181000,
        83,
        false,
-       {"rock", "punk"}},
+       {"rock", "punk"},
+       {},
+       // Invented lyrics in enhanced LRC: headers, repeated time tags, word tags.
+       "[ti:Basket Case]\r\n[ar:Green Day]\r\n[00:10.00]<00:10.00>Neon <00:10.40>rivers under "
+       "the overpass\r\n[00:14.00][00:40.00]Counting streetlights to the ocean\r\n"
+       "[00:20.00]Cold coffee in a corner café\r\n"},
       {"t_quiet",
        "Quiet Song",
        {{"a_ivana", "Ivana Novak"}},
@@ -371,7 +377,7 @@ std::vector<SearchDocument> Corpus() {
     d.explicit_content = t.explicit_content;
     d.genres = t.genres;
     d.markets = t.markets;
-    d.text = t.lyrics;
+    d.text = lyrics::LrcToPlainText(t.lyrics, kMaxTextBytes);
     docs.push_back(std::move(d));
   }
   struct A {
@@ -608,6 +614,14 @@ const std::vector<Case>& Cases() {
        }},
       // Lyrics and descriptions are searched, below names.
       {"lyrics", "moonlight whispers", K::kTrack, "t_quiet", 1},
+      {"lyrics", "counting streetlights", K::kTrack, "t_basket", 1},
+      {"lyrics", "neon rivers overpass", K::kTrack, "t_basket", 1},  // between word tags
+      {"lyrics", "corner cafe", K::kTrack, "t_basket", 1},           // folded like names
+      // A title word beats the same word in a more popular track's lyrics, and lyrics never
+      // sink a track below others for its own title.
+      {"lyrics-below-names", "ocean", K::kTrack, "t_ocean", 1},
+      {"lyrics-below-names", "ocean", K::kTrack, "t_basket", 2},
+      {"lyrics-keep-names", "basket case", K::kTrack, "t_basket", 1},
       {"lyrics", "lo-fi beats", K::kPlaylist, "pl_chill", 1},
       // Popularity breaks ties between equal titles.
       {"popularity", "hello", K::kTrack, "t_hello", 1},
@@ -765,6 +779,14 @@ TEST_F(RelevanceTest, SuggestCompletesNames) {
   ASSERT_TRUE(s.ok());
   ASSERT_FALSE(s->empty());
   EXPECT_EQ((*s)[0].text, "Bohemian Rhapsody");
+  // Completions name what is typed: words only lyrics or descriptions hold suggest nothing.
+  ASSERT_FALSE(Ids(Run(Q("streetlights", K::kTrack)), K::kTrack).empty());
+  s = index_->Suggest("streetlights", "US", 5);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->empty());
+  s = index_->Suggest("lo-fi beats", "US", 5);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->empty());
 }
 
 TEST_F(RelevanceTest, HostileQueriesAreAnsweredWithinBounds) {

@@ -47,6 +47,8 @@ TEST(TokenizeTest, InvalidUtf8IsASeparatorNeverACrash) {
   EXPECT_THAT(Words(std::string("\xed\xa0\x80x")), ::testing::ElementsAre("x"));  // surrogate
   EXPECT_TRUE(Words("").empty());
   EXPECT_TRUE(Words("!!! ((( )))").empty());
+  // U+FFFD, what lyrics::LrcToPlainText puts for invalid bytes, separates words as they did.
+  EXPECT_THAT(Words("bad\xEF\xBF\xBDguy"), ::testing::ElementsAre("bad", "guy"));
 }
 
 TEST(TokenizeTest, LongWordsAreCut) {
