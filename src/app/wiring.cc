@@ -95,11 +95,17 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->hls_keys_ = std::make_unique<streaming::HlsKeys>(std::move(hls_key), app->clock_);
   app->media_files_ =
       std::make_unique<streaming::MediaFiles>(*app->media_repo_, *app->media_store_);
-  app->sessions_ = std::make_unique<streaming::SessionRepository>(*app->db_, *app->writer_);
+  // Playback session ids carry a MAC under their own key (docs/formats/playback-sessions.md).
+  SONORA_ASSIGN_OR_RETURN(std::string session_key,
+                          auth::LoadOrCreateKey(keys + "/playback-session.key"));
+  app->session_ids_ = std::make_unique<streaming::SessionIds>(std::move(session_key));
+  app->sessions_ =
+      std::make_unique<streaming::SessionRepository>(*app->db_, *app->writer_, *app->session_ids_);
   // Events see play sessions through this lookup (the cache in front of playback_sessions).
-  auto lookup = [sessions = app->sessions_.get()](
-                    const std::string& id) -> Result<std::optional<events::SessionInfo>> {
-    SONORA_ASSIGN_OR_RETURN(auto s, sessions->Find(id));
+  auto lookup = [sessions = app->sessions_.get()](const std::string& id, const std::string& user,
+                                                  std::string_view track)
+      -> Result<std::optional<events::SessionInfo>> {
+    SONORA_ASSIGN_OR_RETURN(auto s, sessions->Find(id, user, track));
     if (!s) return std::optional<events::SessionInfo>();
     return std::optional<events::SessionInfo>(events::SessionInfo{
         s->user_id, s->track_id, s->device_id, s->context_uri, s->quality, s->created_at_ms});

@@ -101,6 +101,7 @@ class App {
   std::unique_ptr<streaming::UrlSigner> signer_;
   std::unique_ptr<streaming::HlsKeys> hls_keys_;
   std::unique_ptr<streaming::MediaFiles> media_files_;
+  std::unique_ptr<streaming::SessionIds> session_ids_;
   std::unique_ptr<streaming::SessionRepository> sessions_;
   std::unique_ptr<streaming::PlayService> play_;
   http::Metrics metrics_;

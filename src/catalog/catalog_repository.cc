@@ -135,6 +135,13 @@ Result<std::vector<Track>> CatalogRepository::GetAlbumTracks(const std::string& 
                      " ORDER BY t.disc_number, t.track_number, t.track_id LIMIT ? OFFSET ?");
 }
 
+Result<std::vector<Track>> CatalogRepository::GetAlbumTracksOfTrack(const std::string& track_id,
+                                                                    int64_t limit) {
+  return TracksWhere("WHERE t.album_id = (SELECT album_id FROM tracks WHERE track_id = ?)",
+                     {track_id, limit},
+                     " ORDER BY t.disc_number, t.track_number, t.track_id LIMIT ?");
+}
+
 Result<Album> CatalogRepository::GetAlbum(const std::string& album_id) {
   static const std::string sql = std::string(kAlbumSelect) + "WHERE al.album_id = ?";
   SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {album_id}));

@@ -20,6 +20,9 @@ class CatalogRepository {
   // An album's tracks by disc and track number, paged.
   Result<std::vector<Track>> GetAlbumTracks(const std::string& album_id, int64_t limit,
                                             int64_t offset);
+  // The first `limit` tracks of the album `track_id` is on, as GetAlbumTracks orders them, in
+  // one query; empty when the track does not exist.
+  Result<std::vector<Track>> GetAlbumTracksOfTrack(const std::string& track_id, int64_t limit);
   // kNotFound when absent.
   Result<Album> GetAlbum(const std::string& album_id);
   Result<Artist> GetArtist(const std::string& artist_id);

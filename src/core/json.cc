@@ -16,12 +16,16 @@ bool DepthOk(std::string_view text) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '[' || c == '{') {
       if (++depth > kMaxDepth) return false;
     } else if (c == ']' || c == '}') {
@@ -58,18 +62,64 @@ std::string DumpJson(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+void AppendJsonString(std::string& out, std::string_view s) {
+  if (!IsValidUtf8(s)) {
+    out += DumpJson(Json(s));  // the serializer's replacement rules, in one place
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xf]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
 Result<std::string> RequiredString(const Json& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null())
     return Status::InvalidArgument(std::string(key), "'" + std::string(key) + "' is required");
-  if (!it->is_string()) return Status::InvalidArgument(std::string(key), TypeError(key, "a string"));
+  if (!it->is_string())
+    return Status::InvalidArgument(std::string(key), TypeError(key, "a string"));
   return it->get<std::string>();
 }
 
 Result<std::optional<std::string>> OptionalString(const Json& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) return Status::InvalidArgument(std::string(key), TypeError(key, "a string"));
+  if (!it->is_string())
+    return Status::InvalidArgument(std::string(key), TypeError(key, "a string"));
   return std::optional<std::string>(it->get<std::string>());
 }
 

@@ -24,6 +24,10 @@ Result<Json> ParseJsonObject(std::string_view text);
 // Serializes; invalid UTF-8 in strings is replaced, never thrown.
 std::string DumpJson(const Json& j);
 
+// Appends `s` as a JSON string literal, exactly as DumpJson(Json(s)) writes it, without building
+// a Json value: for responses assembled as text on hot paths.
+void AppendJsonString(std::string& out, std::string_view s);
+
 // Typed reads from an object. `Required*` fail with kInvalidArgument naming `key` when absent,
 // null, or the wrong type; `Optional*` return nullopt when absent or null and fail on a wrong type.
 Result<std::string> RequiredString(const Json& obj, std::string_view key);

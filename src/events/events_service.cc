@@ -16,7 +16,7 @@ Status CheckPosition(int64_t value, const char* field) {
 Result<SessionInfo> EventsService::Prepare(PlayEvent& e) {
   SONORA_RETURN_IF_ERROR(CheckPosition(e.position_ms, "position_ms"));
   SONORA_RETURN_IF_ERROR(CheckPosition(e.duration_played_ms, "duration_played_ms"));
-  SONORA_ASSIGN_OR_RETURN(auto session, sessions_(e.session_id));
+  SONORA_ASSIGN_OR_RETURN(auto session, sessions_(e.session_id, e.user_id, e.track_id));
   if (!session || session->user_id != e.user_id) {
     return Status::NotFound("no such playback session");
   }
@@ -72,7 +72,7 @@ Status EventsService::UpdateState(PlayerState s) {
   if (s.volume < 0 || s.volume > 100) {
     return Status::InvalidArgument("volume", "'volume' must be from 0 to 100");
   }
-  SONORA_ASSIGN_OR_RETURN(auto session, sessions_(s.session_id));
+  SONORA_ASSIGN_OR_RETURN(auto session, sessions_(s.session_id, s.user_id, {}));
   if (!session || session->user_id != s.user_id) {
     return Status::NotFound("no such playback session");
   }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -50,7 +51,11 @@ struct SessionInfo {
   std::string quality;
   int64_t started_at_ms = 0;
 };
-// Finds a session by id; nullopt when unknown. Supplied by the streaming module.
-using SessionLookup = std::function<Result<std::optional<SessionInfo>>(const std::string&)>;
+// Finds `user_id`'s session by id; nullopt when unknown or another user's. `track_hint` is the
+// track the report names (empty when it names none): a session known only from its id (its row
+// not written yet or lost) comes back with that track when the id was issued for it, else with
+// an empty track_id. Supplied by the streaming module.
+using SessionLookup = std::function<Result<std::optional<SessionInfo>>(
+    const std::string& session_id, const std::string& user_id, std::string_view track_hint)>;
 
 }  // namespace sonora::events

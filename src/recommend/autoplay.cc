@@ -16,10 +16,10 @@ namespace {
 constexpr size_t kMaxAutoplayListeners = 1000;
 }  // namespace
 
-Result<std::vector<catalog::Track>> RecommendationService::Autoplay(const std::string& seed_track,
+Result<std::vector<std::string>> RecommendationService::Autoplay(const std::string& seed_track,
                                                                     const std::string& market,
                                                                     size_t count) {
-  if (count == 0) return std::vector<catalog::Track>{};
+  if (count == 0) return std::vector<std::string>{};
   // A stale snapshot is good enough here: the play path never pays for a rebuild, only (once,
   // when serve's warm-up has not finished yet) for the first build.
   std::shared_ptr<const Snapshot> snap = Peek();
@@ -28,7 +28,7 @@ Result<std::vector<catalog::Track>> RecommendationService::Autoplay(const std::s
   }
   const Snapshot& s = *snap;
   auto seed = s.track_index.find(seed_track);
-  if (seed == s.track_index.end()) return std::vector<catalog::Track>{};
+  if (seed == s.track_index.end()) return std::vector<std::string>{};
   const int32_t me = seed->second;
 
   // Co-listened tracks by cosine; the seed's genres and the whole catalog by popularity
@@ -86,7 +86,7 @@ Result<std::vector<catalog::Track>> RecommendationService::Autoplay(const std::s
   }
   std::vector<std::string> ids;
   for (int32_t t : picked) ids.push_back(s.track_ids[static_cast<size_t>(t)]);
-  return TracksInOrder(repo_, ids);
+  return ids;
 }
 
 }  // namespace sonora::recommend

@@ -131,9 +131,10 @@ class RecommendationService {
   // popular of its genres, then the most popular overall; one per primary artist where the
   // catalog allows, never the seed. Cheap enough for the play path: it reads only the
   // listeners of the seed and the head of popularity lists, and uses whatever snapshot exists
-  // however old (it builds one only when none exists yet).
-  Result<std::vector<catalog::Track>> Autoplay(const std::string& seed_track,
-                                               const std::string& market, size_t count);
+  // however old (it builds one only when none exists yet). Returns track ids: the player
+  // reads the rows through its own catalog cache.
+  Result<std::vector<std::string>> Autoplay(const std::string& seed_track,
+                                            const std::string& market, size_t count);
 
   // Builds a snapshot for Autoplay when none exists yet (`sonora serve` calls it in the
   // background at start-up, so no play waits for the first build). It counts as expired for

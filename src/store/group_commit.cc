@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,6 +18,8 @@ struct Pending {
   GroupCommitter::Work work;
   Status result;
   bool done = false;
+  bool posted = false;  // Post(): owned by the queue, deleted once committed
+  std::function<void(const Status&)> on_done;
 };
 
 }  // namespace
@@ -48,11 +51,20 @@ struct GroupCommitter::Impl {
         }
       }
       const bool fell_back = Commit(batch);
+      const size_t units = batch.size();
+      // Posted units belong to the queue: report and free them. Waiting callers' units live on
+      // their stacks and may vanish as soon as they are marked done, so those go last.
+      std::erase_if(batch, [](Pending* p) {
+        if (!p->posted) return false;
+        if (p->on_done) p->on_done(p->result);
+        delete p;
+        return true;
+      });
       {
         std::lock_guard<std::mutex> lock(mu);
         for (Pending* p : batch) p->done = true;
         stats.batches++;
-        stats.units += static_cast<int64_t>(batch.size());
+        stats.units += static_cast<int64_t>(units);
         if (fell_back) stats.fallbacks++;
       }
       finished.notify_all();
@@ -90,13 +102,23 @@ GroupCommitter::~GroupCommitter() {
 }
 
 Status GroupCommitter::Run(Work work) {
-  Pending pending{std::move(work), Status(), false};
+  Pending pending{std::move(work), Status(), false, false, {}};
   std::unique_lock<std::mutex> lock(impl_->mu);
   if (impl_->stopping) return Status::Unavailable("the database writer is shutting down");
   impl_->queue.push_back(&pending);
   impl_->queued.notify_one();
   impl_->finished.wait(lock, [&] { return pending.done; });
   return pending.result;
+}
+
+Status GroupCommitter::Post(Work work, std::function<void(const Status&)> done) {
+  auto pending =
+      std::make_unique<Pending>(Pending{std::move(work), Status(), false, true, std::move(done)});
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (impl_->stopping) return Status::Unavailable("the database writer is shutting down");
+  impl_->queue.push_back(pending.release());
+  impl_->queued.notify_one();
+  return Status();
 }
 
 GroupCommitStats GroupCommitter::Stats() const {

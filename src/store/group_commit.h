@@ -44,6 +44,12 @@ class GroupCommitter {
   // committed (OK) or the unit has failed on its own. Blocks. Thread-safe.
   Status Run(Work work);
 
+  // Queues `work` for the next group transaction and returns at once (write-behind): for writes
+  // whose caller answers before they are durable and can stand losing them to a crash. `done`,
+  // when set, runs on the committing thread with the unit's result. The destructor commits
+  // everything posted before it. Returns kUnavailable (and never runs `work`) when stopping.
+  Status Post(Work work, std::function<void(const Status&)> done = {});
+
   GroupCommitStats Stats() const;
 
  private:

@@ -16,7 +16,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -26,26 +28,44 @@
 
 namespace sonora::streaming {
 
+// A catalog track as play answers with it: the row, and its JSON (catalog::TrackJson without a
+// market) rendered once, as text without the closing brace so a response can add per-request
+// members ("is_playable", "preview_url") and close it.
+struct CachedTrack {
+  catalog::Track track;
+
+  explicit CachedTrack(catalog::Track t) : track(std::move(t)) {}
+  // Appends the track's JSON object, with "is_playable" for `market` when one is given. The
+  // text is rendered on first use (an album read caches tracks that may never be answered).
+  void AppendJson(std::string& out, std::string_view market) const;
+
+ private:
+  mutable std::once_flag rendered_;
+  mutable std::string json_open_;
+};
+using TrackRef = std::shared_ptr<const CachedTrack>;
+
 class CatalogCache {
  public:
   static constexpr std::chrono::seconds kRecheck{2};
   static constexpr size_t kMaxEntries = 200'000;  // per map; cleared when full, refills on demand
+  static constexpr int64_t kMaxAlbumTracks = 500;
 
   explicit CatalogCache(catalog::CatalogRepository& repo) : repo_(repo) {}
 
   // Checks the catalog's change counter and empties the cache when it moved. Call once per
-  // request, before Track() and AlbumTracks(). Errors: whatever the database returns.
+  // request, before the getters. Errors: whatever the database returns.
   Status Refresh();
 
-  // The track, or nullptr when no such track exists (not cached: a miss is asked again).
+  // The track, or nullptr when no such track exists (not cached: a miss is asked again). A miss
+  // reads the track's whole album in the same query, since play asks for the album next.
   // Errors: whatever the database returns. Thread-safe.
-  Result<std::shared_ptr<const catalog::Track>> Track(const std::string& track_id);
+  Result<TrackRef> Track(const std::string& track_id);
+  // The tracks of `ids` that exist, in that order; one query for all the misses. Thread-safe.
+  Result<std::vector<TrackRef>> Tracks(const std::vector<std::string>& ids);
   // The album's tracks by disc and track number (up to kMaxAlbumTracks); empty for an unknown
   // album. Thread-safe.
-  Result<std::shared_ptr<const std::vector<catalog::Track>>> AlbumTracks(
-      const std::string& album_id);
-
-  static constexpr int64_t kMaxAlbumTracks = 500;
+  Result<std::shared_ptr<const std::vector<TrackRef>>> AlbumTracks(const std::string& album_id);
 
  private:
   template <typename T>
@@ -53,13 +73,21 @@ class CatalogCache {
     std::shared_ptr<const T> value;
     std::chrono::steady_clock::time_point read_at;
   };
+  using Clock = std::chrono::steady_clock;
+
+  // A fresh cached entry, or nullptr.
+  TrackRef FreshTrack(const std::string& track_id, Clock::time_point now) SONORA_REQUIRES(mu_);
+  TrackRef Remember(catalog::Track t, Clock::time_point now) SONORA_REQUIRES(mu_);
+  std::shared_ptr<const std::vector<TrackRef>> RememberAlbum(const std::string& album_id,
+                                                             std::vector<catalog::Track> rows,
+                                                             Clock::time_point now)
+      SONORA_REQUIRES(mu_);
 
   catalog::CatalogRepository& repo_;
   std::mutex mu_;
   int64_t counter_ SONORA_GUARDED_BY(mu_) = -1;
-  std::unordered_map<std::string, Entry<catalog::Track>> tracks_ SONORA_GUARDED_BY(mu_);
-  std::unordered_map<std::string, Entry<std::vector<catalog::Track>>> albums_
-      SONORA_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Entry<CachedTrack>> tracks_ SONORA_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Entry<std::vector<TrackRef>>> albums_ SONORA_GUARDED_BY(mu_);
 };
 
 }  // namespace sonora::streaming

@@ -47,7 +47,8 @@ std::string MediaPlaylist(const media::Rendition& r, int sample_rate, int64_t ke
   std::string out = "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:" + std::to_string(target) +
                     "\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n"
                     "#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init.mp4\"\n"
-                    "#EXT-X-KEY:METHOD=AES-128,URI=\"key-p" + period + "\"\n";
+                    "#EXT-X-KEY:METHOD=AES-128,URI=\"key-p" +
+                    period + "\"\n";
   for (const auto& c : r.chunks) {
     out += "#EXTINF:" + Seconds(c.frames, sample_rate) + ",\np" + period + "-" + c.file_name + "\n";
   }

@@ -24,7 +24,8 @@ struct HlsVariant {
 
 // The master playlist: one EXT-X-STREAM-INF per variant, BANDWIDTH from the largest segment and
 // AVERAGE-BANDWIDTH from the whole rendition, CODECS="mp4a.40.2".
-std::string MasterPlaylist(const media::Manifest& manifest, const std::vector<HlsVariant>& variants);
+std::string MasterPlaylist(const media::Manifest& manifest,
+                           const std::vector<HlsVariant>& variants);
 
 // The VOD media playlist of one rendition; URIs are relative to the playlist's own URL.
 std::string MediaPlaylist(const media::Rendition& rendition, int sample_rate, int64_t key_period);

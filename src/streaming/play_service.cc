@@ -49,23 +49,23 @@ std::string PlayService::SignedPrefix(const http::Principal& user, const std::st
   return "/s/" + signer_.Sign(g) + "/" + track_id + "/" + rendition + "/";
 }
 
-Result<catalog::Track> PlayService::CheckPlayable(const http::Principal& user,
-                                                  const std::string& track_id) {
+Result<TrackRef> PlayService::CheckPlayable(const http::Principal& user,
+                                            const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
   SONORA_RETURN_IF_ERROR(catalog_.Refresh());  // once per request: edits show at once
   SONORA_ASSIGN_OR_RETURN(auto track, catalog_.Track(track_id));
   if (!track) return Status::NotFound("no such track");
-  if (!catalog::AvailableIn(track->available_countries, user.country)) {
+  if (!catalog::AvailableIn(track->track.available_countries, user.country)) {
     return Status::PermissionDenied("region_restricted",
                                     "this track is not available in " + user.country);
   }
-  return *track;
+  return track;
 }
 
-Result<std::vector<catalog::Track>> PlayService::NextTracks(const http::Principal& user,
-                                                            const catalog::Track& current,
-                                                            const PlayRequest& request) {
-  std::vector<catalog::Track> out;
+Result<std::vector<TrackRef>> PlayService::NextTracks(const http::Principal& user,
+                                                      const catalog::Track& current,
+                                                      const PlayRequest& request) {
+  std::vector<TrackRef> out;
   std::string album_id = current.album.album_id;  // no context: continue the album
   if (request.context_uri) {
     auto parts = Split(*request.context_uri, ':');
@@ -79,19 +79,22 @@ Result<std::vector<catalog::Track>> PlayService::NextTracks(const http::Principa
           "sonora:artist:<id>");
     }
     if (parts[1] != "album") {
-      return context_tracks_(user, parts[1], parts[2], current.track_id, request.context_position,
-                             kNextTracks);
+      SONORA_ASSIGN_OR_RETURN(auto tracks,
+                              context_tracks_(user, parts[1], parts[2], current.track_id,
+                                              request.context_position, kNextTracks));
+      for (auto& t : tracks) out.push_back(std::make_shared<const CachedTrack>(std::move(t)));
+      return out;
     }
     album_id = parts[2];
   }
   SONORA_ASSIGN_OR_RETURN(auto cached, catalog_.AlbumTracks(album_id));
-  const std::vector<catalog::Track>& album_tracks = *cached;
+  const std::vector<TrackRef>& album_tracks = *cached;
   size_t start = 0;
   if (request.context_position) {
     start = static_cast<size_t>(std::max<int64_t>(0, *request.context_position)) + 1;
   } else {
     for (size_t i = 0; i < album_tracks.size(); ++i)
-      if (album_tracks[i].track_id == current.track_id) start = i + 1;
+      if (album_tracks[i]->track.track_id == current.track_id) start = i + 1;
   }
   for (size_t i = start; i < album_tracks.size() && out.size() < kNextTracks; ++i) {
     out.push_back(album_tracks[i]);
@@ -104,23 +107,29 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   if (!wanted) {
     return Status::InvalidArgument("quality", "'quality' must be low, normal, high or lossless");
   }
-  SONORA_ASSIGN_OR_RETURN(catalog::Track track, CheckPlayable(user, request.track_id));
+  SONORA_ASSIGN_OR_RETURN(TrackRef cached, CheckPlayable(user, request.track_id));
+  const catalog::Track& track = cached->track;
   SONORA_ASSIGN_OR_RETURN(ManifestRef manifest, files_.Manifest(track.track_id));
   const auth::Tier tier = auth::ParseTier(user.subscription_tier).value_or(auth::Tier::kFree);
 
   PlayResult r;
-  r.playback_session_id = NewId("play");
   r.timestamp = clock_.Now();
   r.expires_at_s = clock_.NowSeconds() + std::chrono::seconds(kSignedUrlTtl).count();
   r.manifest = manifest.manifest;
   for (StreamOption s : AllowedStreams(tier)) {
     if (!r.manifest->Find(s.rendition)) continue;
-    s.url = SignedPrefix(user, track.track_id, s.rendition, r.playback_session_id);
     // Requests above the tier are capped silently (seed 004: "request.quality = max allowed").
     if (s.kbps <= *wanted) r.quality = s.key;
     r.streams.push_back(std::move(s));
   }
   if (r.quality.empty() && !r.streams.empty()) r.quality = r.streams.front().key;
+  const bool encrypted = tier != auth::Tier::kFree;
+  const int64_t created_ms = clock_.NowMillis();
+  r.playback_session_id =
+      sessions_.NewId(user.user_id, track.track_id, {created_ms, encrypted, r.quality});
+  for (StreamOption& s : r.streams) {
+    s.url = SignedPrefix(user, track.track_id, s.rendition, r.playback_session_id);
+  }
   if (r.manifest->Find("preview")) {
     r.preview_url =
         SignedPrefix(user, track.track_id, "preview", r.playback_session_id) + "preview.ogg";
@@ -130,21 +139,21 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   if (r.next_tracks.empty() && autoplay_) {
     auto station = autoplay_(user, track.track_id, kNextTracks);
     if (station.ok()) {
-      r.next_tracks = std::move(station).value();
+      SONORA_ASSIGN_OR_RETURN(r.next_tracks, catalog_.Tracks(*station));
     } else {
       log::Warn("autoplay failed track=" + track.track_id + " " + station.status().ToString());
     }
   }
-  r.track = std::move(track);
+  r.track = cached;
 
-  // The session is recorded so playback events can refer to it (the events issue).
-  // Paid tiers get their chunks sealed with a per-session key (the seed's encryption_key);
-  // free-tier delivery is clear, as the issue allows.
-  const bool encrypted = tier != auth::Tier::kFree;
+  // The session is recorded so playback events can refer to it; its row is written behind, and
+  // its id carries what chunks and events need until then (streaming/session_ids.h). Paid
+  // tiers get their chunks sealed with a per-session key (the seed's encryption_key); free-tier
+  // delivery is clear, as the issue allows.
   if (encrypted) r.encryption_key = keys_.SessionKey(r.playback_session_id);
-  SONORA_RETURN_IF_ERROR(sessions_.Insert({r.playback_session_id, user.user_id, r.track.track_id,
-                                           request.device_id, r.quality, clock_.NowMillis(),
-                                           encrypted, request.context_uri.value_or("")}));
+  SONORA_RETURN_IF_ERROR(
+      sessions_.Record({r.playback_session_id, user.user_id, track.track_id, request.device_id,
+                        r.quality, created_ms, encrypted, request.context_uri.value_or("")}));
   return r;
 }
 

@@ -40,7 +40,7 @@ struct StreamOption {
 
 struct PlayResult {
   std::string playback_session_id;
-  catalog::Track track;
+  TrackRef track;
   std::vector<StreamOption> streams;  // only what the tier allows, lowest first
   std::string quality;                // the starting quality: requested, capped by the tier
   std::string encryption_key;         // 16 raw bytes for paid tiers' Ogg chunks; empty: clear
@@ -48,7 +48,7 @@ struct PlayResult {
   std::string hls_url;  // the master playlist
   // Chunk sizes and frames, for the client's ABR: the cached, immutable parse, shared.
   std::shared_ptr<const media::Manifest> manifest;
-  std::vector<catalog::Track> next_tracks;
+  std::vector<TrackRef> next_tracks;
   TimePoint timestamp;
   int64_t expires_at_s = 0;
 };
@@ -67,8 +67,8 @@ using ContextTracks = std::function<Result<std::vector<catalog::Track>>(
     const std::string& current, std::optional<int64_t> position, size_t count)>;
 
 // Autoplay (issue 7): what to play when the context has nothing after `current`, a station
-// seeded by it, at most `count` tracks the user may play. Supplied by the app.
-using AutoplayTracks = std::function<Result<std::vector<catalog::Track>>(
+// seeded by it: the ids of at most `count` tracks the user may play. Supplied by the app.
+using AutoplayTracks = std::function<Result<std::vector<std::string>>(
     const http::Principal& user, const std::string& current, size_t count)>;
 
 class PlayService {
@@ -98,12 +98,12 @@ class PlayService {
   void SetAutoplay(AutoplayTracks fn) { autoplay_ = std::move(fn); }
 
   // Checks that `user` may play `track_id` now (exists, has media, available in their country).
-  Result<catalog::Track> CheckPlayable(const http::Principal& user, const std::string& track_id);
+  Result<TrackRef> CheckPlayable(const http::Principal& user, const std::string& track_id);
 
  private:
-  Result<std::vector<catalog::Track>> NextTracks(const http::Principal& user,
-                                                 const catalog::Track& current,
-                                                 const PlayRequest& request);
+  Result<std::vector<TrackRef>> NextTracks(const http::Principal& user,
+                                           const catalog::Track& current,
+                                           const PlayRequest& request);
 
   SessionRepository& sessions_;
   // Track rows and album track lists, re-read at most every CatalogCache::kRecheck.

@@ -151,42 +151,59 @@ class RenditionJsonCache {
   std::unordered_map<const media::Manifest*, Entry> entries_;
 };
 
+// The play response, written straight into one string: the track objects come pre-rendered
+// from the catalog cache and the rendition file lists from `cache`, so a play serializes only
+// its own few members (docs/decisions/0014-media-fast-path.md).
 std::string PlayBody(const PlayResult& r, const std::string& market, RenditionJsonCache& cache) {
-  Json track = catalog::TrackJson(r.track, market);
-  track["preview_url"] = r.preview_url.empty() ? Json(nullptr) : Json(r.preview_url);
-  Json urls = Json::object();
-  for (const auto& s : r.streams) urls[s.key] = s.url;
-  Json next = Json::array();
-  for (const auto& t : r.next_tracks) next.push_back(catalog::TrackJson(t, market));
-  std::string body = DumpJson(
-      {{"playback_session_id", r.playback_session_id},
-       {"track", std::move(track)},
-       {"streaming_urls", std::move(urls)},
-       {"quality", r.quality},
-       // Paid tiers: AES-128-CTR per chunk, counter block = chunk index (docs/formats).
-       {"encryption_key",
-        r.encryption_key.empty() ? Json(nullptr) : Json(Base64UrlEncode(r.encryption_key))},
-       {"encryption", r.encryption_key.empty() ? "none" : "aes-128-ctr"},
-       {"hls_url", r.hls_url},
-       {"next_tracks", std::move(next)},
-       {"timestamp", FormatIso8601(r.timestamp)},
-       {"expires_at", FormatIso8601Millis(r.expires_at_s * 1000)}});
-  // "media": {"chunk_duration_ms", "frames", "renditions": {...}, "sample_rate"}, appended as
-  // the object's last member.
-  std::string media =
-      ",\"media\":{\"chunk_duration_ms\":10000,\"frames\":" + std::to_string(r.manifest->frames) +
-      ",\"renditions\":{";
-  bool first = true;
-  for (const auto& s : r.streams) {
-    if (!first) media.push_back(',');
-    first = false;
-    media += DumpJson(Json(s.key));
-    media.push_back(':');
-    media += *cache.Get(r.manifest, s);
+  const auto str = AppendJsonString;
+  std::string b;
+  b.reserve(1024 + 640 * r.next_tracks.size());
+  // Paid tiers: AES-128-CTR per chunk, counter block = chunk index (docs/formats).
+  b += r.encryption_key.empty() ? "{\"encryption\":\"none\",\"encryption_key\":null"
+                                : "{\"encryption\":\"aes-128-ctr\",\"encryption_key\":";
+  if (!r.encryption_key.empty()) str(b, Base64UrlEncode(r.encryption_key));
+  b += ",\"expires_at\":";
+  str(b, FormatIso8601Millis(r.expires_at_s * 1000));
+  b += ",\"hls_url\":";
+  str(b, r.hls_url);
+  b += ",\"next_tracks\":[";
+  for (size_t i = 0; i < r.next_tracks.size(); ++i) {
+    if (i) b.push_back(',');
+    r.next_tracks[i]->AppendJson(b, market);
   }
-  media += "},\"sample_rate\":" + std::to_string(r.manifest->sample_rate) + "}";
-  body.insert(body.size() - 1, media);  // before the closing '}'
-  return body;
+  b += "],\"playback_session_id\":";
+  str(b, r.playback_session_id);
+  b += ",\"quality\":";
+  str(b, r.quality);
+  b += ",\"streaming_urls\":{";
+  for (size_t i = 0; i < r.streams.size(); ++i) {
+    if (i) b.push_back(',');
+    str(b, r.streams[i].key);
+    b.push_back(':');
+    str(b, r.streams[i].url);
+  }
+  b += "},\"timestamp\":";
+  str(b, FormatIso8601(r.timestamp));
+  b += ",\"track\":";
+  r.track->AppendJson(b, market);
+  b.pop_back();  // reopen the track object for its preview URL
+  b += ",\"preview_url\":";
+  if (r.preview_url.empty()) {
+    b += "null";
+  } else {
+    str(b, r.preview_url);
+  }
+  // "media": {"chunk_duration_ms", "frames", "renditions": {...}, "sample_rate"}.
+  b += "},\"media\":{\"chunk_duration_ms\":10000,\"frames\":" + std::to_string(r.manifest->frames) +
+       ",\"renditions\":{";
+  for (size_t i = 0; i < r.streams.size(); ++i) {
+    if (i) b.push_back(',');
+    str(b, r.streams[i].key);
+    b.push_back(':');
+    b += *cache.Get(r.manifest, r.streams[i]);
+  }
+  b += "},\"sample_rate\":" + std::to_string(r.manifest->sample_rate) + "}}";
+  return b;
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ inline constexpr std::chrono::hours kSignedUrlTtl{1};  // seed 000/004: URLs exp
 struct MediaGrant {
   std::string user_id;
   std::string track_id;
-  std::string rendition;   // "96", "160", "320", "lossless", "hls_96", ..., "preview"
-  std::string device_id;   // may be empty
+  std::string rendition;     // "96", "160", "320", "lossless", "hls_96", ..., "preview"
+  std::string device_id;     // may be empty
   int64_t expires_at_s = 0;  // unix seconds
 };
 

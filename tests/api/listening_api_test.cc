@@ -278,6 +278,65 @@ TEST_P(ListeningApiTest, AcknowledgedEventsSurviveKillNine) {
   EXPECT_EQ(h.json()["items"][0]["duration_played_ms"], kRequests - 1);
 }
 
+// Play answers before its session row is durable (written behind). When the row is lost (a
+// crash between the answer and the commit, simulated by deleting it behind a stopped server),
+// the id still vouches for the session: its events count for the right track, its state is
+// kept, its premium chunks stay sealed, and nobody else can use it.
+TEST_P(ListeningApiTest, ASessionWhoseRowWasLostStillTakesItsReports) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium", Unlimited()));
+  const std::string t0 = track_ids_[0];
+  Json play = Play(t0);
+  const std::string session = play["playback_session_id"];
+  const std::string chunk_url =
+      play["streaming_urls"]["160kbps"].get<std::string>() + "chunk_1.ogg";
+  ASSERT_NO_FATAL_FAILURE(StopServer());
+  int64_t rows = -1;
+  WithDatabase([&](store::Database& db) {
+    auto r = db.Query("SELECT COUNT(*) FROM playback_sessions WHERE session_id = ?", {session});
+    ASSERT_TRUE(r.ok());
+    rows = r->rows[0].GetInt(0);
+  });
+  EXPECT_EQ(rows, 1) << "a clean shutdown commits every session written behind";
+  Sql("DELETE FROM playback_sessions WHERE session_id = '" + session + "'");
+  ASSERT_NO_FATAL_FAILURE(StartServer(Unlimited()));
+
+  HttpResponse sealed = client().Get(chunk_url);
+  ASSERT_EQ(sealed.status, 200);
+  EXPECT_NE(sealed.body.substr(0, 4), "OggS") << "the id says the session's chunks are sealed";
+
+  HttpResponse wrong_track =
+      client().Post("/api/v1/player/events", Event(session, track_ids_[1], 31000, "w1"), Auth());
+  ExpectFieldError(wrong_track, "track_id");
+  ASSERT_TRUE(Register("stranger", "SE").is_object());
+  const HeaderList stranger = {
+      {"Authorization", "Bearer " + Login("stranger")["access_token"].get<std::string>()}};
+  ExpectError(client().Post("/api/v1/player/events", Event(session, t0, 31000, "s1"), stranger),
+              404, "not_found");
+  Json state = {{"session_id", session},
+                {"position_ms", 1000},
+                {"is_playing", true},
+                {"volume", 50},
+                {"timestamp", "2025-11-12T12:00:45Z"}};
+  ExpectError(client().Put("/api/v1/player/state", state, stranger), 404, "not_found");
+  HttpResponse own_state = client().Put("/api/v1/player/state", state, Auth());
+  EXPECT_EQ(own_state.status, 200) << own_state.body;
+
+  HttpResponse ok = client().Post("/api/v1/player/events", Event(session, t0, 31000, "e1"), Auth());
+  ASSERT_EQ(ok.status, 202) << ok.body;
+  EXPECT_EQ(CountEvents(), 1);
+  HttpResponse h = client().Get("/api/v1/me/player/history", Auth());
+  ASSERT_EQ(h.status, 200) << h.body;
+  ASSERT_EQ(h.json()["items"].size(), 1u) << h.body;
+  EXPECT_EQ(h.json()["items"][0]["track"]["track_id"], t0);
+  EXPECT_EQ(h.json()["items"][0]["quality"], "320kbps") << "the quality the id recorded";
+
+  // A forged id (one byte changed) is nobody's session.
+  std::string forged = session;
+  forged[10] = forged[10] == 'A' ? 'B' : 'A';
+  ExpectError(client().Post("/api/v1/player/events", Event(forged, t0, 31000, "f1"), Auth()), 404,
+              "not_found");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ListeningApiTest, ::testing::ValuesIn(AllBackends()), ParamName);
 
 }  // namespace

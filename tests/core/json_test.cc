@@ -107,6 +107,26 @@ TEST(DumpJsonTest, NeverThrowsOnInvalidUtf8) {
   EXPECT_EQ(DumpJson(Json{{"a", 1}}), R"({"a":1})");
 }
 
+TEST(AppendJsonStringTest, WritesWhatTheSerializerWrites) {
+  std::vector<std::string> cases = {"",
+                                    "plain",
+                                    "quote\" back\\slash /",
+                                    "tab\tnl\ncr\r\b\f",
+                                    "Beyoncé — 東京 🎵",
+                                    std::string("nul\0mid", 7),
+                                    "a\xFF"
+                                    "b",
+                                    "\xC3"};
+  std::string every_ascii;
+  for (int c = 0; c < 0x80; ++c) every_ascii.push_back(static_cast<char>(c));
+  cases.push_back(every_ascii);
+  for (const auto& s : cases) {
+    std::string out = "x";
+    AppendJsonString(out, s);
+    EXPECT_EQ(out, "x" + DumpJson(Json(s))) << s;
+  }
+}
+
 TEST(FieldReadTest, RequiredString) {
   const Json obj = Json::parse(R"({"s":"x","e":"","n":null,"i":5,"a":[],"o":{},"b":true})");
   EXPECT_THAT(RequiredString(obj, "s"), IsOkAndHolds("x"));

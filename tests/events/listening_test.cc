@@ -37,7 +37,8 @@ class ListeningTest : public ::testing::TestWithParam<Backend> {
     writer_ = std::make_unique<store::GroupCommitter>(tdb_->db());
     service_ = std::make_unique<EventsService>(
         *writer_,
-        [this](const std::string& id) -> Result<std::optional<SessionInfo>> {
+        [this](const std::string& id, const std::string&,
+               std::string_view) -> Result<std::optional<SessionInfo>> {
           auto it = sessions_.find(id);
           if (it == sessions_.end()) return std::optional<SessionInfo>();
           return std::optional<SessionInfo>(it->second);

@@ -2,14 +2,14 @@
 // transactions, and a failing unit fails alone.
 #include "store/group_commit.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "support/status_matchers.h"
 #include "support/test_database.h"
@@ -127,6 +127,27 @@ TEST_P(GroupCommitTest, DestructionFinishesQueuedUnits) {
   }
   EXPECT_EQ(ok.load(), 8);
   EXPECT_EQ(Count(), 8);
+}
+
+TEST_P(GroupCommitTest, PostedUnitsReportTheirOwnResultAndAreCommittedBeforeShutdown) {
+  std::atomic<int> ok{0}, failed{0};
+  auto count = [&](const Status& s) { (s.ok() ? ok : failed) += 1; };
+  {
+    GroupCommitter writer(tdb_->db());
+    ASSERT_THAT(writer.Run(Insert("taken", 0)), IsOk());
+    for (int i = 0; i < 200; ++i)
+      ASSERT_THAT(writer.Post(Insert("p" + std::to_string(i), i), count), IsOk());
+    ASSERT_THAT(writer.Post(Insert("taken", 1), count), IsOk());  // fails: duplicate key
+    ASSERT_THAT(writer.Post(Insert("last", 2)), IsOk());          // no callback
+    // A waiting caller queued after the posts sees them committed.
+    ASSERT_THAT(writer.Run(Insert("after", 3)), IsOk());
+    EXPECT_EQ(Count(), 203);
+    for (int i = 0; i < 50; ++i)
+      ASSERT_THAT(writer.Post(Insert("q" + std::to_string(i), i)), IsOk());
+  }  // destruction commits what is still queued
+  EXPECT_EQ(ok.load(), 200);
+  EXPECT_EQ(failed.load(), 1);
+  EXPECT_EQ(Count(), 253);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, GroupCommitTest, ::testing::ValuesIn(AllBackends()),

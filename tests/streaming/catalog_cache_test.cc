@@ -8,7 +8,9 @@
 
 #include <thread>
 
+#include "catalog/catalog_json.h"
 #include "catalog/catalog_repository.h"
+#include "core/json.h"
 #include "support/status_matchers.h"
 #include "support/test_database.h"
 
@@ -93,8 +95,8 @@ TEST_P(CatalogCacheTest, ServesFromMemoryAndSeesAnEditOnTheNextRefresh) {
   auto first = cache.Track("track_t1");
   ASSERT_THAT(first.status(), IsOk());
   ASSERT_NE(*first, nullptr);
-  EXPECT_EQ((*first)->title, "Song 1");
-  EXPECT_TRUE((*first)->available_countries.empty());
+  EXPECT_EQ((*first)->track.title, "Song 1");
+  EXPECT_TRUE((*first)->track.available_countries.empty());
 
   // An edit made behind the cache's back: a region restriction.
   ASSERT_THAT(tdb_->db()
@@ -110,8 +112,8 @@ TEST_P(CatalogCacheTest, ServesFromMemoryAndSeesAnEditOnTheNextRefresh) {
   auto reread = cache.Track("track_t1");
   ASSERT_THAT(reread.status(), IsOk());
   ASSERT_NE(*reread, nullptr);
-  EXPECT_EQ((*reread)->title, "Renamed");
-  EXPECT_EQ((*reread)->available_countries, std::vector<std::string>{"DE"});
+  EXPECT_EQ((*reread)->track.title, "Renamed");
+  EXPECT_EQ((*reread)->track.available_countries, std::vector<std::string>{"DE"});
 
   // An unchanged catalog keeps the entry.
   ASSERT_THAT(cache.Refresh(), IsOk());
@@ -131,7 +133,7 @@ TEST_P(CatalogCacheTest, EntriesAreReadAgainPastTheRecheckEvenWithoutARefresh) {
   WaitPastRecheck();
   auto reread = cache.Track("track_t1");
   ASSERT_THAT(reread.status(), IsOk());
-  EXPECT_EQ((*reread)->title, "Renamed");
+  EXPECT_EQ((*reread)->track.title, "Renamed");
 }
 
 TEST_P(CatalogCacheTest, UnknownTracksAreNotCachedAndRemovedTracksDisappear) {
@@ -160,8 +162,8 @@ TEST_P(CatalogCacheTest, AlbumTrackListsAreOrderedAndPickUpNewTracks) {
   auto album = cache.AlbumTracks("album_b1");
   ASSERT_THAT(album.status(), IsOk());
   ASSERT_EQ((*album)->size(), 2u);
-  EXPECT_EQ((**album)[0].track_id, "track_t1");
-  EXPECT_EQ((**album)[1].track_id, "track_t2");
+  EXPECT_EQ((**album)[0]->track.track_id, "track_t1");
+  EXPECT_EQ((**album)[1]->track.track_id, "track_t2");
   auto unknown = cache.AlbumTracks("album_nope");
   ASSERT_THAT(unknown.status(), IsOk());
   EXPECT_TRUE((*unknown)->empty());
@@ -171,7 +173,53 @@ TEST_P(CatalogCacheTest, AlbumTrackListsAreOrderedAndPickUpNewTracks) {
   album = cache.AlbumTracks("album_b1");
   ASSERT_THAT(album.status(), IsOk());
   ASSERT_EQ((*album)->size(), 3u);
-  EXPECT_EQ((**album)[2].track_id, "track_t3");
+  EXPECT_EQ((**album)[2]->track.track_id, "track_t3");
+}
+
+TEST_P(CatalogCacheTest, ATrackMissReadsItsAlbumAndBatchReadsKeepOrder) {
+  CatalogCache cache(*repo_);
+  ASSERT_THAT(cache.Refresh(), IsOk());
+  ASSERT_THAT(cache.Track("track_t1").status(), IsOk());
+  // Behind the cache's back, without a Refresh: track_t2 came with track_t1's album read.
+  ASSERT_THAT(tdb_->db()
+                  .Execute("UPDATE tracks SET title = 'Renamed' WHERE track_id = 'track_t2'")
+                  .status(),
+              IsOk());
+  auto second = cache.Track("track_t2");
+  ASSERT_THAT(second.status(), IsOk());
+  ASSERT_NE(*second, nullptr);
+  EXPECT_EQ((*second)->track.title, "Song 2") << "served from the album read, not re-queried";
+  auto album = cache.AlbumTracks("album_b1");
+  ASSERT_THAT(album.status(), IsOk());
+  ASSERT_EQ((*album)->size(), 2u);
+  EXPECT_EQ((**album)[1].get(), second->get()) << "the album list and the track are one entry";
+
+  ASSERT_THAT(cache.Refresh(), IsOk());
+  auto batch = cache.Tracks({"track_t2", "track_nope", "track_t1", "track_t2"});
+  ASSERT_THAT(batch.status(), IsOk());
+  ASSERT_EQ(batch->size(), 3u) << "unknown ids are left out";
+  EXPECT_EQ((*batch)[0]->track.track_id, "track_t2");
+  EXPECT_EQ((*batch)[0]->track.title, "Renamed");
+  EXPECT_EQ((*batch)[1]->track.track_id, "track_t1");
+  EXPECT_EQ((*batch)[2]->track.track_id, "track_t2");
+}
+
+TEST_P(CatalogCacheTest, TrackJsonTextMatchesTheCatalogSerializer) {
+  ASSERT_THAT(tdb_->db()
+                  .Execute("UPDATE tracks SET available_countries = 'DE,SE', "
+                           "title = 'Quote \" and \\ Beyoncé' WHERE track_id = 'track_t1'")
+                  .status(),
+              IsOk());
+  CatalogCache cache(*repo_);
+  auto t = cache.Track("track_t1");
+  ASSERT_THAT(t.status(), IsOk());
+  for (const char* market : {"", "SE", "US"}) {
+    std::string text;
+    (*t)->AppendJson(text, market);
+    auto parsed = ParseJson(text);
+    ASSERT_THAT(parsed.status(), IsOk()) << text;
+    EXPECT_EQ(*parsed, catalog::TrackJson((*t)->track, market)) << market;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogCacheTest, ::testing::ValuesIn(AllBackends()),
