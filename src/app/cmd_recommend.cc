@@ -236,6 +236,10 @@ int RunRecommendRun(const Config& config, const std::vector<std::string>& lists)
     const char* label;  // for the progress bar and the summary line
     recommend::PlaylistFamily* family;
   };
+  // One snapshot for the whole run: every list of every user ranks over the same catalog,
+  // history and model, and nothing is rebuilt mid-batch however long the run takes.
+  auto hold = (*app)->recommendations().HoldSnapshot();
+  if (!hold.ok()) return Fail(hold.status());
   const Family families[] = {{"discover-weekly", "discover weekly", &(*app)->discover_weekly()},
                              {"daily-mix", "daily mix", &(*app)->daily_mixes()},
                              {"release-radar", "release radar", &(*app)->release_radar()}};

@@ -106,6 +106,7 @@ const std::vector<Setting>& Settings() {
       List("cors_origins", &Config::cors_origins),
       List("trusted_proxies", &Config::trusted_proxies),
       Str("token_key_file", &Config::token_key_file),
+      Int64("recommend.ann_min_tracks", &Config::recommend_ann_min_tracks, 1, int64_t{1} << 40),
   };
   return kSettings;
 }

@@ -34,6 +34,9 @@ struct Config {
   std::vector<std::string> cors_origins = {"*"};
   std::vector<std::string> trusted_proxies;
   std::string token_key_file;  // empty: <data_dir>/keys/token.key
+  // Catalogs of at least this many tracks rank over nearest-neighbour candidates
+  // (recommend::kAnnMinTracks).
+  int64_t recommend_ann_min_tracks = 20000;
 
   std::string DatabaseUrl() const;
   std::string TokenKeyFile() const;

@@ -65,7 +65,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->events_repo_ = std::make_unique<events::EventsRepository>(*app->db_);
   app->listening_ = std::make_unique<events::ListeningRepository>(*app->db_);
   app->recommendations_ = std::make_unique<recommend::RecommendationService>(
-      *app->db_, *app->catalog_repo_, app->clock_, config.data_dir);
+      *app->db_, *app->catalog_repo_, app->clock_, config.data_dir,
+      recommend::RecommendationOptions{.ann_min_tracks = config.recommend_ann_min_tracks});
   app->discover_weekly_ = std::make_unique<recommend::DiscoverWeekly>(
       *app->db_, *app->catalog_repo_, *app->recommendations_, app->clock_);
   app->daily_mixes_ = std::make_unique<recommend::DailyMixes>(*app->db_, *app->catalog_repo_,

@@ -27,6 +27,7 @@ Result<std::vector<std::string>> RecommendationService::Autoplay(const std::stri
     SONORA_ASSIGN_OR_RETURN(snap, Current());
   }
   const Snapshot& s = *snap;
+  const std::vector<uint8_t>& playable = s.PlayableIn(market);
   auto seed = s.track_index.find(seed_track);
   if (seed == s.track_index.end()) return std::vector<std::string>{};
   const int32_t me = seed->second;
@@ -63,7 +64,7 @@ Result<std::vector<std::string>> RecommendationService::Autoplay(const std::stri
   auto consider = [&](int32_t t, bool spread) {
     if (picked.size() >= count || taken.count(t)) return;
     const auto i = static_cast<size_t>(t);
-    if (!catalog::AvailableIn(s.countries[i], market)) return;
+    if (!playable[i]) return;
     const int32_t artist = s.track_artists[i].empty() ? -1 : s.track_artists[i].front();
     if (spread && artist >= 0 && artists.count(artist)) return;
     taken.insert(t);

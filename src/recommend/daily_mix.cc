@@ -80,10 +80,9 @@ Result<std::vector<TrackList>> RecommendationService::DailyMixes(const std::stri
                                                                  int64_t now_ms) {
   SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
   const Snapshot& s = *snap;
+  const std::vector<uint8_t>& playable_in = s.PlayableIn(market);
   const std::vector<std::string>& genre_names = s.genre_names;
-  auto playable = [&](int32_t t) {
-    return catalog::AvailableIn(s.countries[static_cast<size_t>(t)], market);
-  };
+  auto playable = [&](int32_t t) { return playable_in[static_cast<size_t>(t)] != 0; };
 
   // The window's evidence per track; everything heard or liked is never "new".
   const int64_t since = now_ms - kDailyMixHistoryDays * kDayMs;

@@ -56,8 +56,10 @@ Result<std::unique_ptr<VectorIndex::Backend>> BuildHnsw(std::span<const float> v
     // alone and takes per-node locks in an order ThreadSanitizer reports as a potential
     // deadlock (a lock-order inversion between addPoint and searchBaseLayer); the index is
     // built once per model, so correctness wins over build time.
+    const int64_t step = std::max<int64_t>(1, rows / 10);
     for (int64_t r = 0; r < rows; ++r) {
       backend->graph_.addPoint(vectors.data() + r * dim, static_cast<hnswlib::labeltype>(r));
+      if (options.progress && ((r + 1) % step == 0 || r + 1 == rows)) options.progress(r + 1, rows);
     }
     return std::unique_ptr<VectorIndex::Backend>(std::move(backend));
   } catch (const std::exception& e) {

@@ -1,13 +1,18 @@
 #include "recommend/recommendation_service.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/log.h"
 #include "core/strings.h"
 #include "recommend/audio_features.h"
 #include "recommend/blend.h"
@@ -15,6 +20,7 @@
 #include "recommend/history_loader.h"
 #include "recommend/interactions.h"
 #include "recommend/internal/snapshot.h"
+#include "recommend/vector_index.h"
 
 namespace sonora::recommend {
 
@@ -38,8 +44,91 @@ std::vector<std::string> Genres(const std::string& list) {
   return out;
 }
 
+// hnswlib's ef while searching the snapshot's graphs: a Discover Weekly query asks for about
+// 2 x 45 + (the user's heard and liked tracks) neighbours, which fits, so batch threads search
+// side by side (a larger k holds the graph exclusively while it raises ef).
+constexpr int kAnnEfSearch = 256;
+
+// Builds one of the snapshot's indexes, logging its size, progress and time.
+Result<std::shared_ptr<const VectorIndex>> BuildLoggedIndex(const char* what,
+                                                            std::span<const float> vectors,
+                                                            int64_t rows, int dim, Metric metric,
+                                                            const RecommendationOptions& options) {
+  VectorIndexOptions o;
+  o.metric = metric;
+  o.exact_threshold = std::max<int64_t>(1, options.ann_min_tracks);
+  o.ef_search = kAnnEfSearch;
+  // Progress lines for graphs that take a while to build (tens of seconds at 100k vectors).
+  constexpr int64_t kLogProgressFrom = 50000;
+  o.progress = [what](int64_t done, int64_t total) {
+    if (total < kLogProgressFrom) return;
+    log::Info("action=recommend_index index=" + std::string(what) +
+              " inserted=" + std::to_string(done) + " total=" + std::to_string(total));
+  };
+  const auto start = std::chrono::steady_clock::now();
+  log::Info("action=recommend_index index=" + std::string(what) +
+            " vectors=" + std::to_string(rows) + " dim=" + std::to_string(dim) + " building");
+  SONORA_ASSIGN_OR_RETURN(std::unique_ptr<VectorIndex> index,
+                          VectorIndex::Build(vectors, rows, dim, o));
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  char took[32];
+  std::snprintf(took, sizeof(took), "%.0f", ms);
+  log::Info("action=recommend_index index=" + std::string(what) +
+            " vectors=" + std::to_string(rows) +
+            " kind=" + (index->approximate() ? "hnsw" : "exact") + " ms=" + took);
+  return std::shared_ptr<const VectorIndex>(std::move(index));
+}
+
+// The nearest-neighbour indexes of a snapshot on the ANN path: item factors (rows = model
+// items) and audio vectors (rows = tracks with features). An index whose input equals the
+// previous snapshot's (same factor file; same audio vectors for the same rows) is shared, so a
+// 5-minute refresh does not rebuild a graph nothing changed in.
+Status BuildIndexes(Snapshot& s, const Snapshot* previous, const RecommendationOptions& options,
+                    std::atomic<int64_t>& built) {
+  if (s.has_model) {
+    s.model_item_track.assign(static_cast<size_t>(s.model.items), -1);
+    for (size_t t = 0; t < s.track_model_item.size(); ++t) {
+      if (s.track_model_item[t] >= 0)
+        s.model_item_track[static_cast<size_t>(s.track_model_item[t])] = static_cast<int32_t>(t);
+    }
+    if (previous != nullptr && previous->factor_index && previous->has_model &&
+        previous->factor_mtime == s.factor_mtime) {
+      s.factor_index = previous->factor_index;
+    } else {
+      SONORA_ASSIGN_OR_RETURN(s.factor_index,
+                              BuildLoggedIndex("item_factors", s.model.item_factors, s.model.items,
+                                               s.model.factors, Metric::kInnerProduct, options));
+      ++built;
+    }
+  }
+  for (size_t t = 0; t < s.has_audio.size(); ++t) {
+    if (s.has_audio[t]) s.audio_track.push_back(static_cast<int32_t>(t));
+  }
+  if (s.audio_track.empty()) return Status();
+  if (previous != nullptr && previous->audio_index && previous->audio_track == s.audio_track &&
+      previous->audio == s.audio) {
+    s.audio_index = previous->audio_index;
+    return Status();
+  }
+  std::vector<float> rows;
+  rows.reserve(s.audio_track.size() * kAudioFeatureDim);
+  for (int32_t t : s.audio_track) {
+    const float* v = s.audio.data() + static_cast<size_t>(t) * kAudioFeatureDim;
+    rows.insert(rows.end(), v, v + kAudioFeatureDim);
+  }
+  SONORA_ASSIGN_OR_RETURN(
+      s.audio_index,
+      BuildLoggedIndex("audio_features", rows, static_cast<int64_t>(s.audio_track.size()),
+                       kAudioFeatureDim, Metric::kCosine, options));
+  ++built;
+  return Status();
+}
+
 Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::string& data_dir,
-                                                int64_t now_ms) {
+                                                int64_t now_ms, const Snapshot* previous,
+                                                const RecommendationOptions& options,
+                                                std::atomic<int64_t>& indexes_built) {
   auto s = std::make_shared<Snapshot>();
   s->built_ms = now_ms;
   SONORA_ASSIGN_OR_RETURN(auto rows,
@@ -51,6 +140,8 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
   const size_t n = rows.rows.size();
   s->track_ids.reserve(n);
   std::unordered_map<std::string, int32_t> albums;
+  std::vector<std::vector<std::string>> markets;  // per track; empty: everywhere
+  markets.reserve(n);
   for (const auto& r : rows.rows) {
     const auto t = static_cast<int32_t>(s->track_ids.size());
     s->track_ids.push_back(r.GetString(0));
@@ -70,12 +161,24 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
     }
     std::sort(ids.begin(), ids.end());
     s->track_genres.push_back(std::move(ids));
-    s->countries.push_back(Split(r.GetString(4), ',', true));
+    markets.push_back(Split(r.GetString(4), ',', true));
     s->release_ms.push_back(ReleaseDateMillis(r.GetString(5)));
     auto [album, added] = albums.emplace(r.GetString(7), static_cast<int32_t>(s->album_ids.size()));
     if (added) s->album_ids.push_back(r.GetString(7));
     s->track_album.push_back(album->second);
   }
+  s->everywhere.assign(n, 1);
+  s->unrestricted.assign(n, 0);
+  for (size_t t = 0; t < n; ++t) s->unrestricted[t] = markets[t].empty() ? 1 : 0;
+  for (size_t t = 0; t < n; ++t) {
+    for (const auto& m : markets[t]) {
+      auto [it, added] = s->market_playable.try_emplace(m);
+      if (added) it->second = s->unrestricted;
+      it->second[t] = 1;
+    }
+  }
+  markets = {};
+
   s->track_artists.resize(n);
   SONORA_ASSIGN_OR_RETURN(auto links, db.Query("SELECT track_id, artist_id FROM track_artists "
                                                "ORDER BY track_id, position"));
@@ -177,19 +280,34 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
     for (int d = 0; d < kAudioFeatureDim; ++d) out[d] = v[d] * inv;
     s->has_audio[static_cast<size_t>(t->second)] = 1;
   }
+
+  s->ann = static_cast<int64_t>(n) >= options.ann_min_tracks;
+  if (s->ann) SONORA_RETURN_IF_ERROR(BuildIndexes(*s, previous, options, indexes_built));
   return s;
 }
 
-// The top `k` tracks by `score` among `eligible` ones with a positive score, best first.
-std::vector<int32_t> TopTracks(const std::vector<double>& score,
-                               const std::vector<uint8_t>& eligible, int k) {
+// The top `k` tracks by `score` among `eligible` ones with a positive score, best first, ties
+// to the more popular track (then the lower number): over every track, or only over `among`
+// (distinct tracks) when it is given. Popularity breaks ties so that a genre's equally
+// matching tracks come in the order of the snapshot's popularity lists, which the ANN path
+// reads from the head.
+std::vector<int32_t> TopTracks(const std::vector<double>& score, const std::vector<int>& popularity,
+                               const std::vector<uint8_t>& eligible, int k,
+                               const std::vector<int32_t>* among = nullptr) {
   std::vector<int32_t> idx;
-  for (size_t t = 0; t < score.size(); ++t) {
-    if (eligible[t] && score[t] > 0) idx.push_back(static_cast<int32_t>(t));
+  if (among != nullptr) {
+    for (int32_t t : *among) {
+      if (eligible[static_cast<size_t>(t)] && score[static_cast<size_t>(t)] > 0) idx.push_back(t);
+    }
+  } else {
+    for (size_t t = 0; t < score.size(); ++t) {
+      if (eligible[t] && score[t] > 0) idx.push_back(static_cast<int32_t>(t));
+    }
   }
-  auto better = [&score](int32_t a, int32_t b) {
-    if (score[static_cast<size_t>(a)] != score[static_cast<size_t>(b)])
-      return score[static_cast<size_t>(a)] > score[static_cast<size_t>(b)];
+  auto better = [&score, &popularity](int32_t a, int32_t b) {
+    const auto x = static_cast<size_t>(a), y = static_cast<size_t>(b);
+    if (score[x] != score[y]) return score[x] > score[y];
+    if (popularity[x] != popularity[y]) return popularity[x] > popularity[y];
     return a < b;
   };
   if (static_cast<int>(idx.size()) > k) {
@@ -199,6 +317,42 @@ std::vector<int32_t> TopTracks(const std::vector<double>& score,
     std::sort(idx.begin(), idx.end(), better);
   }
   return idx;
+}
+
+// The eligible tracks among the rows of `index` nearest to `query`, closest first, with their
+// scores; at least `k` of them when the index has that many eligible rows within reach. The
+// index knows neither the market nor the exclusions, so it is asked for 2k + `excluded` rows
+// and, while too few of those are eligible, for four times as many (kMaxWiden times at most).
+constexpr int kMaxWiden = 3;
+Result<std::vector<std::pair<int32_t, float>>> NearestEligible(
+    const VectorIndex& index, std::span<const float> query, const std::vector<int32_t>& row_track,
+    const std::vector<uint8_t>& eligible, int k, size_t excluded) {
+  std::vector<std::pair<int32_t, float>> out;
+  int64_t want = 2 * static_cast<int64_t>(k) + static_cast<int64_t>(excluded);
+  for (int round = 0;; ++round) {
+    want = std::min(want, index.size());
+    SONORA_ASSIGN_OR_RETURN(auto found, index.Search(query, static_cast<int>(want)));
+    out.clear();
+    for (const Neighbor& nb : found) {
+      const int32_t t = row_track[static_cast<size_t>(nb.id)];
+      if (t >= 0 && eligible[static_cast<size_t>(t)]) out.emplace_back(t, nb.score);
+    }
+    if (out.size() >= static_cast<size_t>(k) || want >= index.size() || round == kMaxWiden) break;
+    want *= 4;
+  }
+  return out;
+}
+
+// Appends the first `k` eligible tracks of `list` (a popularity list) to `out`.
+void HeadEligible(const std::vector<int32_t>& list, const std::vector<uint8_t>& eligible, int k,
+                  std::vector<int32_t>& out) {
+  int taken = 0;
+  for (int32_t t : list) {
+    if (taken >= k) return;
+    if (!eligible[static_cast<size_t>(t)]) continue;
+    out.push_back(t);
+    ++taken;
+  }
 }
 
 // Listeners sampled per anchor when counting co-listening, to bound a request's cost on very
@@ -229,6 +383,7 @@ Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationSer
   std::unique_lock lock(mu_);
   const int64_t now = clock_.NowMillis();
   const int64_t mtime = FileMtime(FactorModelPath(data_dir_));
+  if (snapshot_ && holds_ > 0) return snapshot_;  // a batch keeps its snapshot
   if (snapshot_ && now - snapshot_->built_ms < options_.refresh_ms &&
       mtime == snapshot_->factor_mtime) {
     return snapshot_;
@@ -236,8 +391,9 @@ Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationSer
   // One request rebuilds; meanwhile the others keep ranking over the previous snapshot.
   if (snapshot_ && rebuilding_) return snapshot_;
   rebuilding_ = true;
+  std::shared_ptr<const Snapshot> previous = snapshot_;
   lock.unlock();
-  auto built = BuildSnapshot(db_, data_dir_, now);
+  auto built = BuildSnapshot(db_, data_dir_, now, previous.get(), options_, indexes_built_);
   lock.lock();
   rebuilding_ = false;
   if (!built.ok()) return built.status();
@@ -245,8 +401,36 @@ Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationSer
   return snapshot_;
 }
 
+Result<RecommendationService::SnapshotHold> RecommendationService::HoldSnapshot() {
+  std::unique_lock lock(mu_);
+  if (holds_ == 0) {
+    lock.unlock();
+    SONORA_RETURN_IF_ERROR(Current().status());
+    lock.lock();
+  }
+  ++holds_;
+  return SnapshotHold(this);
+}
+
+Result<RecommendationService::CandidateSource> RecommendationService::Candidates() {
+  SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
+  CandidateSource out;
+  out.tracks = static_cast<int64_t>(snap->track_ids.size());
+  out.ann = snap->ann;
+  out.factors_hnsw = snap->factor_index && snap->factor_index->approximate();
+  out.audio_hnsw = snap->audio_index && snap->audio_index->approximate();
+  out.indexes_built = indexes_built_.load();
+  return out;
+}
+
+RecommendationService::SnapshotHold::~SnapshotHold() {
+  if (service_ == nullptr) return;
+  std::lock_guard lock(service_->mu_);
+  --service_->holds_;
+}
+
 Status RecommendationService::WarmUp() {
-  auto built = BuildSnapshot(db_, data_dir_, clock_.NowMillis());
+  auto built = BuildSnapshot(db_, data_dir_, clock_.NowMillis(), nullptr, options_, indexes_built_);
   if (!built.ok()) return built.status();
   // Expired from birth: ranked endpoints rebuild on their first request as they always did;
   // only Autoplay (which takes any snapshot) uses this one meanwhile.
@@ -315,48 +499,54 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
   const int limit = request.limit;
 
   // Eligible: playable in the market and not excluded (the seeds, or what the user heard).
-  std::vector<uint8_t> eligible(n, 0);
-  for (size_t t = 0; t < n; ++t) eligible[t] = catalog::AvailableIn(s.countries[t], market);
+  std::vector<uint8_t> eligible = s.PlayableIn(market);
   for (int32_t t : request.excluded) eligible[static_cast<size_t>(t)] = 0;
+  const int pool = std::max(100, 5 * limit);
+  const PoolSplit split = SplitPool(pool);
 
-  // Collaborative: cosine of binary co-listening with the best anchor.
+  // Collaborative: cosine of binary co-listening with the best anchor. Only the items the
+  // anchors' listeners played are visited (`touched`), on both paths.
   std::vector<double> collaborative(n, 0.0);
   std::vector<int32_t> because(n, -1);
+  std::vector<int32_t> co_listened;  // tracks with collaborative > 0
   const SparseRows& by_item = s.matrix.by_item();
   const SparseRows& by_user = s.matrix.by_user();
-  std::vector<int32_t> co(static_cast<size_t>(s.matrix.items()), 0);
-  for (int32_t a : anchors) {
-    const int32_t item = s.track_item[static_cast<size_t>(a)];
-    if (item < 0) continue;
-    std::fill(co.begin(), co.end(), 0);
-    auto users = by_item.Cols(item);
-    auto values = by_item.Values(item);
-    int64_t listeners = 0;
-    for (size_t k = 0; k < users.size() && listeners < kMaxListenersPerAnchor; ++k) {
-      if (values[k] <= 0) continue;
-      ++listeners;
-      auto items = by_user.Cols(users[k]);
-      auto vals = by_user.Values(users[k]);
-      for (size_t j = 0; j < items.size(); ++j) {
-        if (vals[j] > 0) ++co[static_cast<size_t>(items[j])];
+  {
+    std::vector<int32_t> co(static_cast<size_t>(s.matrix.items()), 0);
+    std::vector<int32_t> touched;
+    for (int32_t a : anchors) {
+      const int32_t item = s.track_item[static_cast<size_t>(a)];
+      if (item < 0) continue;
+      auto users = by_item.Cols(item);
+      auto values = by_item.Values(item);
+      int64_t listeners = 0;
+      for (size_t k = 0; k < users.size() && listeners < kMaxListenersPerAnchor; ++k) {
+        if (values[k] <= 0) continue;
+        ++listeners;
+        auto items = by_user.Cols(users[k]);
+        auto vals = by_user.Values(users[k]);
+        for (size_t j = 0; j < items.size(); ++j) {
+          if (vals[j] > 0 && co[static_cast<size_t>(items[j])]++ == 0) touched.push_back(items[j]);
+        }
       }
-    }
-    if (listeners == 0) continue;
-    for (int32_t i = 0; i < s.matrix.items(); ++i) {
-      const int32_t t = s.item_track[static_cast<size_t>(i)];
-      if (co[static_cast<size_t>(i)] == 0 || t < 0 || t == a) continue;
-      const int64_t their = s.listeners[static_cast<size_t>(i)];
-      const double cos = co[static_cast<size_t>(i)] /
-                         std::sqrt(static_cast<double>(listeners) * static_cast<double>(their));
-      if (cos > collaborative[static_cast<size_t>(t)]) {
-        collaborative[static_cast<size_t>(t)] = cos;
-        because[static_cast<size_t>(t)] = a;
+      for (int32_t i : touched) {
+        const int32_t together = std::exchange(co[static_cast<size_t>(i)], 0);
+        const int32_t t = s.item_track[static_cast<size_t>(i)];
+        if (t < 0 || t == a) continue;
+        const int64_t their = s.listeners[static_cast<size_t>(i)];
+        const double cos =
+            together / std::sqrt(static_cast<double>(listeners) * static_cast<double>(their));
+        if (cos > collaborative[static_cast<size_t>(t)]) {
+          if (collaborative[static_cast<size_t>(t)] == 0) co_listened.push_back(t);
+          collaborative[static_cast<size_t>(t)] = cos;
+          because[static_cast<size_t>(t)] = a;
+        }
       }
+      touched.clear();
     }
   }
 
   // Content: audio-feature cosine with the anchors' mean, and genre overlap with the profile.
-  std::vector<double> content(n, 0.0);
   std::vector<float> centroid(kAudioFeatureDim, 0.0f);
   bool has_centroid = false;
   for (int32_t a : anchors) {
@@ -378,7 +568,7 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
     if (g >= 0 && static_cast<size_t>(g) < in_profile_genre.size())
       in_profile_genre[static_cast<size_t>(g)] = 1;
   }
-  for (size_t t = 0; t < n; ++t) {
+  auto content_of = [&](size_t t) {
     double genre = 0;
     if (!profile_genres.empty() && !s.track_genres[t].empty()) {
       size_t shared = 0;
@@ -394,64 +584,127 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
         dot += static_cast<double>(v[d]) * centroid[static_cast<size_t>(d)];
       audio = std::max(0.0, dot);
     }
-    if (has_centroid && !profile_genres.empty())
-      content[t] = 0.5 * audio + 0.5 * genre;
-    else
-      content[t] = has_centroid ? audio : genre;
-  }
+    if (has_centroid && !profile_genres.empty()) return 0.5 * audio + 0.5 * genre;
+    return has_centroid ? audio : genre;
+  };
 
   // Model: the ALS score of the anchors' summed factors plus the caller's own, scaled to
-  // [0, 1]; without factors, popularity among tracks of the profile's genres.
-  std::vector<double> model(n, 0.0);
-  bool model_from_als = false;
+  // [0, 1] by the best eligible score; without factors (or without a query), popularity among
+  // tracks of the profile's genres.
+  std::vector<float> query;
   if (s.has_model) {
-    std::vector<double> query(static_cast<size_t>(s.model.factors), 0.0);
+    std::vector<double> sum(static_cast<size_t>(s.model.factors), 0.0);
     bool any = false;
     for (int32_t a : anchors) {
       const int32_t i = s.track_model_item[static_cast<size_t>(a)];
       if (i < 0) continue;
       auto f = s.model.Item(i);
-      for (size_t d = 0; d < f.size(); ++d) query[d] += f[d];
+      for (size_t d = 0; d < f.size(); ++d) sum[d] += f[d];
       any = true;
     }
     if (auto u = s.model_users.find(user_id); u != s.model_users.end()) {
       auto f = s.model.User(u->second);
-      for (size_t d = 0; d < f.size(); ++d) query[d] += f[d];
+      for (size_t d = 0; d < f.size(); ++d) sum[d] += f[d];
       any = true;
     }
-    if (any) {
-      // Every model item's score in one vectorized product (cf_model.h), then per track.
-      const std::vector<float> query_f(query.begin(), query.end());
-      std::vector<float> item_scores;
-      ItemScores(s.model, query_f, item_scores);
-      double best = 0;
+    if (any) query.assign(sum.begin(), sum.end());
+  }
+  bool model_from_als = false;
+  double best = 0;                 // the best eligible ALS score
+  std::vector<float> item_scores;  // exact path: every model item's score
+  auto model_of = [&](size_t t) {
+    if (model_from_als) {
+      const int32_t i = s.track_model_item[t];
+      if (i < 0) return 0.0;
+      double dot = 0;
+      if (!item_scores.empty()) {
+        dot = item_scores[static_cast<size_t>(i)];
+      } else {
+        auto f = s.model.Item(i);
+        for (size_t d = 0; d < f.size(); ++d) dot += static_cast<double>(f[d]) * query[d];
+      }
+      return std::clamp(dot / best, 0.0, 1.0);
+    }
+    bool in_profile = profile_genres.empty();
+    for (int32_t g : s.track_genres[t]) in_profile = in_profile || in_profile_genre[g];
+    // +1 so a catalog without popularity figures still yields candidates.
+    return in_profile ? (s.popularity[t] + 1) / 101.0 : 0.0;
+  };
+
+  // Each generator's candidates. Exact: every track is scored and each generator takes its
+  // top share. ANN: the model's and the content's candidates come from the snapshot's
+  // indexes and the heads of the popularity lists, and only tracks looked at are scored; the
+  // shares are then taken among those by the same signals.
+  std::vector<double> content(n, 0.0), model(n, 0.0);
+  std::vector<uint8_t> known(n, s.ann ? 0 : 1);  // content[t] and model[t] are computed
+  auto ensure = [&](int32_t t) {
+    const auto i = static_cast<size_t>(t);
+    if (known[i]) return;
+    known[i] = 1;
+    content[i] = content_of(i);
+    model[i] = model_of(i);
+  };
+  std::vector<int32_t> top_content, top_model;
+  if (!s.ann) {
+    for (size_t t = 0; t < n; ++t) content[t] = content_of(t);
+    if (!query.empty()) {
+      // Every model item's score in one vectorized product (cf_model.h).
+      ItemScores(s.model, query, item_scores);
       for (size_t t = 0; t < n; ++t) {
         const int32_t i = s.track_model_item[t];
-        if (i < 0) continue;
-        const double dot = item_scores[static_cast<size_t>(i)];
-        model[t] = dot;
-        if (eligible[t]) best = std::max(best, dot);
+        if (i >= 0 && eligible[t])
+          best = std::max(best, double{item_scores[static_cast<size_t>(i)]});
       }
-      if (best > 0) {
-        for (double& v : model) v = std::max(0.0, v / best);
-        model_from_als = true;
+      model_from_als = best > 0;
+    }
+    for (size_t t = 0; t < n; ++t) model[t] = model_of(t);
+    top_content = TopTracks(content, s.popularity, eligible, split.content);
+    top_model = TopTracks(model, s.popularity, eligible, split.model);
+  } else {
+    // The tracks the indexes and popularity heads offer, each once. Co-listened tracks are not
+    // among them: the collaborative share is chosen by co-listening alone, and a heavy
+    // listener's anchors co-occur with most of the catalog, which would mean scoring it all.
+    std::vector<int32_t> looked;
+    std::vector<uint8_t> seen(n, 0);
+    auto look = [&](int32_t t) {
+      if (std::exchange(seen[static_cast<size_t>(t)], 1) == 0) looked.push_back(t);
+    };
+    std::vector<int32_t> found;
+    if (!query.empty() && s.factor_index) {
+      SONORA_ASSIGN_OR_RETURN(auto near,
+                              NearestEligible(*s.factor_index, query, s.model_item_track, eligible,
+                                              split.model, request.excluded.size()));
+      for (const auto& [t, dot] : near) best = std::max(best, double{dot});
+      model_from_als = best > 0;
+      if (model_from_als)
+        for (const auto& [t, dot] : near) look(t);
+    }
+    if (!model_from_als) {
+      // Popularity within the profile's genres: the head of each genre's popularity list.
+      if (profile_genres.empty()) {
+        HeadEligible(s.by_popularity, eligible, split.model, found);
       } else {
-        std::fill(model.begin(), model.end(), 0.0);
+        for (int32_t g : profile_genres)
+          HeadEligible(s.genre_tracks[static_cast<size_t>(g)], eligible, split.model, found);
       }
     }
-  }
-  if (!model_from_als) {
-    for (size_t t = 0; t < n; ++t) {
-      bool in_profile = profile_genres.empty();
-      for (int32_t g : s.track_genres[t]) in_profile = in_profile || profile_genres.count(g) > 0;
-      // +1 so a catalog without popularity figures still yields candidates.
-      if (in_profile) model[t] = (s.popularity[t] + 1) / 101.0;
+    // Content: the audio neighbours of the anchors' centroid and the head of each profile
+    // genre, twice the share each so the re-scored top share is drawn from more.
+    if (has_centroid && s.audio_index) {
+      SONORA_ASSIGN_OR_RETURN(auto near,
+                              NearestEligible(*s.audio_index, centroid, s.audio_track, eligible,
+                                              2 * split.content, request.excluded.size()));
+      for (const auto& [t, cos] : near) look(t);
     }
+    for (int32_t g : profile_genres)
+      HeadEligible(s.genre_tracks[static_cast<size_t>(g)], eligible, 2 * split.content, found);
+    for (int32_t t : found) look(t);
+    for (int32_t t : looked) ensure(t);
+    top_content = TopTracks(content, s.popularity, eligible, split.content, &looked);
+    top_model = TopTracks(model, s.popularity, eligible, split.model, &looked);
   }
 
   // Pool the generators by their shares, then fill from popular playable tracks.
-  const int pool = std::max(100, 5 * limit);
-  const PoolSplit split = SplitPool(pool);
   std::vector<int32_t> candidates;
   std::vector<uint8_t> in_pool(n, 0);
   auto add = [&](int32_t t) {
@@ -459,9 +712,11 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
     in_pool[static_cast<size_t>(t)] = 1;
     candidates.push_back(t);
   };
-  for (int32_t t : TopTracks(collaborative, eligible, split.collaborative)) add(t);
-  for (int32_t t : TopTracks(content, eligible, split.content)) add(t);
-  for (int32_t t : TopTracks(model, eligible, split.model)) add(t);
+  for (int32_t t :
+       TopTracks(collaborative, s.popularity, eligible, split.collaborative, &co_listened))
+    add(t);
+  for (int32_t t : top_content) add(t);
+  for (int32_t t : top_model) add(t);
   for (int32_t t : s.by_popularity) {
     if (static_cast<int>(candidates.size()) >= limit) break;
     if (eligible[static_cast<size_t>(t)]) add(t);
@@ -472,6 +727,7 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
   std::vector<double> score(n, 0.0);
   for (int32_t t : candidates) {
     const auto i = static_cast<size_t>(t);
+    ensure(t);
     BlendSignals sig;
     sig.content = content[i];
     sig.collaborative = std::max(collaborative[i], model_from_als ? model[i] : 0.0);
@@ -505,6 +761,7 @@ Result<std::vector<Recommendation>> RecommendationService::Rank(const Snapshot& 
       const size_t before = ranked.size();
       take(t);
       if (ranked.size() > before) {
+        ensure(t);
         BlendSignals sig;
         sig.content = content[static_cast<size_t>(t)];
         sig.popularity = s.popularity[static_cast<size_t>(t)];

@@ -9,13 +9,21 @@
 // restart; the request that notices rebuilds while concurrent ones use the previous snapshot.
 // With no factor file the model share falls back to popularity within the seeds'
 // genres, and collaborative signals come from co-listening alone.
+//
+// Candidates: a catalog below RecommendationOptions::ann_min_tracks has every track scored
+// (exact); from that size on, the content and model generators take their candidates from
+// nearest-neighbour indexes over the audio features and the item factors (vector_index.h, built
+// with the snapshot) and only those candidates, the co-listened tracks and popular fallbacks
+// are scored. Both paths feed the same blend, filters and caps.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -68,10 +76,18 @@ inline constexpr int64_t kReleaseRadarWindowDays = 14;
 inline constexpr int kReleaseRadarTopArtists = 20;
 inline constexpr int kReleaseRadarPerRelease = 2;
 
+// A catalog of at least this many tracks takes its content and model candidates from
+// nearest-neighbour indexes instead of scoring every track (docs/recommendations.md, "ANN").
+inline constexpr int64_t kAnnMinTracks = 20000;
+
 struct RecommendationOptions {
   // Rebuild the snapshot after this long even when the factor file did not change (new
   // listens, new tracks). Default: 5 minutes.
   int64_t refresh_ms = 5 * 60 * 1000;
+  // Candidate generation by nearest neighbours from this many catalog tracks on; the indexes
+  // are HNSW graphs when they hold at least this many vectors, exact scans otherwise. Default:
+  // kAnnMinTracks. A huge value keeps every request on the exact path.
+  int64_t ann_min_tracks = kAnnMinTracks;
 };
 
 class RecommendationService {
@@ -141,6 +157,38 @@ class RecommendationService {
   // the ranked endpoints, which rebuild on their first request as before.
   Status WarmUp();
 
+  // Keeps one snapshot for a batch (`sonora recommend run`): from HoldSnapshot() until the
+  // hold is destroyed, every call ranks over the snapshot current at the call (built first
+  // when it has expired), however old it grows, so all users of a batch see the same catalog,
+  // history and model. Holds nest; the service must outlive them.
+  class SnapshotHold {
+   public:
+    SnapshotHold(SnapshotHold&& other) noexcept
+        : service_(std::exchange(other.service_, nullptr)) {}
+    SnapshotHold& operator=(SnapshotHold&&) = delete;
+    SnapshotHold(const SnapshotHold&) = delete;
+    ~SnapshotHold();
+
+   private:
+    friend class RecommendationService;
+    explicit SnapshotHold(RecommendationService* service) : service_(service) {}
+    RecommendationService* service_;
+  };
+  // Errors: those of the snapshot build.
+  Result<SnapshotHold> HoldSnapshot();
+
+  // How the current snapshot (built first when it has expired) generates candidates.
+  struct CandidateSource {
+    int64_t tracks = 0;
+    bool ann = false;           // from nearest-neighbour indexes (tracks >= ann_min_tracks)
+    bool factors_hnsw = false;  // the item-factor index is an HNSW graph (else exact or none)
+    bool audio_hnsw = false;    // the audio-feature index is an HNSW graph (else exact or none)
+    // Indexes this service has built so far; one shared with the previous snapshot (same
+    // factor file, same audio vectors) is not built again.
+    int64_t indexes_built = 0;
+  };
+  Result<CandidateSource> Candidates();
+
   struct Snapshot;
 
  private:
@@ -169,6 +217,8 @@ class RecommendationService {
   std::mutex mu_;  // guards snapshot_ and rebuilding_ (the rebuild itself runs unlocked)
   std::shared_ptr<const Snapshot> snapshot_;
   bool rebuilding_ = false;
+  int holds_ = 0;  // live SnapshotHolds: while > 0 the snapshot is not rebuilt
+  std::atomic<int64_t> indexes_built_{0};
 };
 
 }  // namespace sonora::recommend

@@ -15,6 +15,7 @@ Result<TrackList> RecommendationService::ReleaseRadar(const std::string& user_id
                                                       const std::string& market, int64_t now_ms) {
   SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Current());
   const Snapshot& s = *snap;
+  const std::vector<uint8_t>& playable = s.PlayableIn(market);
   const size_t n = s.track_ids.size();
 
   // The user's artists: followed ones, and the most played (positive evidence per primary
@@ -51,8 +52,7 @@ Result<TrackList> RecommendationService::ReleaseRadar(const std::string& user_id
   std::vector<std::vector<int32_t>> tiers(4);
   for (size_t t = 0; t < n; ++t) {
     const int64_t released = s.release_ms[t];
-    if (released < 0 || released > now_ms || !catalog::AvailableIn(s.countries[t], market))
-      continue;
+    if (released < 0 || released > now_ms || !playable[t]) continue;
     const auto id = static_cast<int32_t>(t);
     if (released < since) {
       tiers[3].push_back(id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "recommend/internal/als_solver.h"
 #include "recommend/internal/hnsw_backend.h"
 
 namespace sonora::recommend {
@@ -15,10 +16,6 @@ void Normalize(float* v, int dim) {
   if (norm <= 0) return;
   const auto inv = static_cast<float>(1.0 / std::sqrt(norm));
   for (int d = 0; d < dim; ++d) v[d] *= inv;
-}
-
-bool Closer(const Neighbor& a, const Neighbor& b) {
-  return a.score != b.score ? a.score > b.score : a.id < b.id;
 }
 
 }  // namespace
@@ -69,20 +66,26 @@ Result<std::vector<Neighbor>> VectorIndex::Search(std::span<const float> query, 
 
 Result<std::vector<Neighbor>> VectorIndex::SearchExact(std::span<const float> query, int k,
                                                        std::span<const int64_t> exclude) const {
-  std::vector<Neighbor> all;
-  all.reserve(static_cast<size_t>(rows_));
+  // Every score in one vectorized matrix-vector product (Eigen, behind als_solver.h), then the
+  // k best by a partial sort of the row numbers.
+  std::vector<float> scores(static_cast<size_t>(rows_));
+  internal::InnerProducts(vectors_.data(), rows_, dim_, query.data(), scores.data());
+  std::vector<int64_t> ids;
+  ids.reserve(static_cast<size_t>(rows_));
   for (int64_t r = 0; r < rows_; ++r) {
-    if (std::binary_search(exclude.begin(), exclude.end(), r)) continue;
-    const float* v = vectors_.data() + r * dim_;
-    float s = 0;
-    for (int d = 0; d < dim_; ++d) s += v[d] * query[static_cast<size_t>(d)];
-    all.push_back({r, s});
+    if (!std::binary_search(exclude.begin(), exclude.end(), r)) ids.push_back(r);
   }
-  const size_t keep = std::min(all.size(), static_cast<size_t>(k));
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
-                    Closer);
-  all.resize(keep);
-  return all;
+  auto closer = [&scores](int64_t a, int64_t b) {
+    const float x = scores[static_cast<size_t>(a)], y = scores[static_cast<size_t>(b)];
+    return x != y ? x > y : a < b;
+  };
+  const size_t keep = std::min(ids.size(), static_cast<size_t>(k));
+  std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(keep), ids.end(),
+                    closer);
+  std::vector<Neighbor> out;
+  out.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) out.push_back({ids[i], scores[static_cast<size_t>(ids[i])]});
+  return out;
 }
 
 }  // namespace sonora::recommend

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -37,6 +38,9 @@ struct VectorIndexOptions {
   int ef_search = 100;
   // Seeds the graph's level assignment. Default: 100.
   uint64_t seed = 100;
+  // Called while the HNSW graph is built, with (vectors inserted, total) about every tenth of
+  // the way and once at the end; not called for exact search. Default: none.
+  std::function<void(int64_t, int64_t)> progress = {};
 };
 
 struct Neighbor {

@@ -19,7 +19,7 @@ class ConfigTest : public ::testing::Test {
  protected:
   void TearDown() override {
     for (const char* v : {"SONORA_PORT", "SONORA_RATE_LIMIT_API_BURST", "SONORA_ACCESS_LOG",
-                          "SONORA_CORS_ORIGINS"})
+                          "SONORA_CORS_ORIGINS", "SONORA_RECOMMEND_ANN_MIN_TRACKS"})
       unsetenv(v);
   }
   std::string WriteToml(const std::string& text) {
@@ -60,7 +60,8 @@ TEST_F(ConfigTest, BadValuesNameTheSetting) {
   } cases[] = {{"SONORA_PORT", "70000", "port"},
                {"SONORA_PORT", "http", "port"},
                {"SONORA_RATE_LIMIT_API_BURST", "-1", "rate_limit.api_burst"},
-               {"SONORA_ACCESS_LOG", "maybe", "access_log"}};
+               {"SONORA_ACCESS_LOG", "maybe", "access_log"},
+               {"SONORA_RECOMMEND_ANN_MIN_TRACKS", "0", "recommend.ann_min_tracks"}};
   for (const auto& k : cases) {
     setenv(k.env, k.value, 1);
     Config c;
@@ -69,6 +70,20 @@ TEST_F(ConfigTest, BadValuesNameTheSetting) {
     EXPECT_EQ(s.field(), k.field);
     unsetenv(k.env);
   }
+}
+
+TEST_F(ConfigTest, RecommendAnnThresholdFromFileAndEnvironment) {
+  Config defaults;
+  ASSERT_TRUE(ApplyFileAndEnvironment(defaults, "").ok());
+  EXPECT_EQ(defaults.recommend_ann_min_tracks, 20000);
+  std::string path = WriteToml("[recommend]\nann_min_tracks = 50000\n");
+  Config from_file;
+  ASSERT_TRUE(ApplyFileAndEnvironment(from_file, path).ok());
+  EXPECT_EQ(from_file.recommend_ann_min_tracks, 50000);
+  setenv("SONORA_RECOMMEND_ANN_MIN_TRACKS", "1000000000", 1);
+  Config from_env;
+  ASSERT_TRUE(ApplyFileAndEnvironment(from_env, path).ok());
+  EXPECT_EQ(from_env.recommend_ann_min_tracks, 1000000000);
 }
 
 TEST_F(ConfigTest, MalformedFileIsAnError) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -276,6 +277,49 @@ TEST_P(RecommendationServiceTest, RadioCycleSpreadsArtistsAndSkipsSeedAndForeign
   for (size_t i = 0; i < 3; ++i) first3.insert((*cycle)[i].track.artists.front().artist_id);
   EXPECT_EQ(first3.size(), 3u) << "three artists before any repeats";
   EXPECT_EQ(service_->RadioCycle("me", "nope", "SE").status().code(), Code::kNotFound);
+}
+
+TEST_P(RecommendationServiceTest, AHeldSnapshotServesTheWholeBatchAndIsRebuiltAfter) {
+  std::optional<RecommendationService::SnapshotHold> hold;
+  {
+    auto h = service_->HoldSnapshot();
+    ASSERT_THAT(h, IsOk());
+    hold.emplace(std::move(*h));
+  }
+  // A new, most popular rock track arrives and an hour passes: the 5-minute refresh is long
+  // due, but a batch that holds the snapshot keeps ranking over what it started with.
+  Track("r9", "al_rock", "ar_rock", 100, "");
+  clock_->Advance(std::chrono::hours(1));
+  auto held = Ids(Get({.genres = {"rock"}}));
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(std::count(held.begin(), held.end(), "r9"), 0) << "the held snapshot predates r9";
+  {
+    // Holds nest: a second one ends without releasing the first.
+    auto inner = service_->HoldSnapshot();
+    ASSERT_THAT(inner, IsOk());
+  }
+  auto still = Ids(Get({.genres = {"rock"}}));
+  EXPECT_EQ(std::count(still.begin(), still.end(), "r9"), 0) << "the outer hold is still live";
+  hold.reset();
+  auto fresh = Ids(Get({.genres = {"rock"}}));
+  EXPECT_EQ(std::count(fresh.begin(), fresh.end(), "r9"), 1) << "rebuilt once the hold ended";
+}
+
+TEST_P(RecommendationServiceTest, MarketMaskHonoursListsAndTracksWithoutOne) {
+  // r4 plays only in NO; every other track has no list and plays everywhere.
+  auto no = Ids(Get({.genres = {"rock"}}, "me", 20));
+  EXPECT_EQ(std::count(no.begin(), no.end(), "r4"), 0) << "SE";
+  auto in_no = service_->Recommend("me", {.genres = {"rock"}}, "NO", 20);
+  ASSERT_THAT(in_no, IsOk());
+  auto ids = Ids(*in_no);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "r4"), 1) << "r4 plays in NO";
+  EXPECT_EQ(ids.size(), 8u) << "NO has every track";
+  auto nowhere = service_->Recommend("me", {.genres = {"rock"}}, "JP", 20);
+  ASSERT_THAT(nowhere, IsOk());
+  EXPECT_EQ(nowhere->size(), 7u) << "JP has the tracks without a market list";
+  auto unfiltered = service_->Recommend("me", {.genres = {"rock"}}, "", 20);
+  ASSERT_THAT(unfiltered, IsOk());
+  EXPECT_EQ(unfiltered->size(), 8u) << "no market: no filter";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RecommendationServiceTest,

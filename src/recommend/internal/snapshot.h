@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "recommend/cf_model.h"
 #include "recommend/interactions.h"
 #include "recommend/recommendation_service.h"
+#include "recommend/vector_index.h"
 
 namespace sonora::recommend {
 
@@ -28,7 +30,6 @@ struct RecommendationService::Snapshot {
   std::vector<std::vector<int32_t>> track_genres;   // genre numbers (track ∪ album genres)
   std::vector<std::string> primary_genre;
   std::vector<int> popularity;
-  std::vector<std::vector<std::string>> countries;
   std::vector<int64_t> release_ms;
   std::vector<int32_t> track_album;  // album number, into album_ids
   std::vector<std::string> album_ids;
@@ -58,6 +59,29 @@ struct RecommendationService::Snapshot {
   // Unit-length audio-feature vectors; has_audio[t] says whether t has one.
   std::vector<float> audio;
   std::vector<uint8_t> has_audio;
+
+  // Markets as masks, one byte per track (1: playable there), so eligibility is a copy and not
+  // a string search per track. A track without a market list plays everywhere: a market no
+  // track names gets `unrestricted` (those tracks), the empty market (no filter) `everywhere`.
+  std::unordered_map<std::string, std::vector<uint8_t>> market_playable;
+  std::vector<uint8_t> unrestricted, everywhere;
+  const std::vector<uint8_t>& PlayableIn(const std::string& market) const {
+    if (market.empty()) return everywhere;
+    auto it = market_playable.find(market);
+    return it == market_playable.end() ? unrestricted : it->second;
+  }
+
+  // Candidate generation by nearest neighbours (catalogs of at least
+  // RecommendationOptions::ann_min_tracks tracks; `ann` false: every track is scored).
+  // factor_index holds the model's item factors (row = model item, inner product) and
+  // audio_index the audio vectors of the tracks that have one (row -> audio_track, cosine).
+  // Either is null when there is nothing to index. Shared with the previous snapshot when
+  // their input did not change (same factor file, same audio vectors).
+  bool ann = false;
+  std::shared_ptr<const VectorIndex> factor_index;
+  std::vector<int32_t> model_item_track;  // model item -> track, -1 when not in the catalog
+  std::shared_ptr<const VectorIndex> audio_index;
+  std::vector<int32_t> audio_track;  // audio_index row -> track
 };
 
 }  // namespace sonora::recommend
