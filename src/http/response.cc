@@ -1,8 +1,13 @@
 #include "http/response.h"
 
 #include <strings.h>
+#include <unistd.h>
 
 namespace sonora::http {
+
+OpenFile::~OpenFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 Response Response::Json(int status, const sonora::Json& body) {
   Response r;

@@ -2,6 +2,7 @@
 // byte range) is added by the streaming issue.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,12 +13,28 @@
 
 namespace sonora::http {
 
+// A file its owner keeps open across many responses (hot media files): the server sends from
+// it and leaves it open. Closed when the last reference goes.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) noexcept : fd_(fd) {}
+  ~OpenFile();
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 // A byte slice of a file on disk, sent with sendfile(2) by the server: the file never passes
 // through user space. `path` comes from the catalog and the media store, never from a request.
+// With `open` set the server sends from that descriptor instead of opening `path`.
 struct FileSlice {
   std::string path;
   int64_t offset = 0;
   int64_t length = 0;
+  std::shared_ptr<const OpenFile> open;
 };
 
 struct Response {

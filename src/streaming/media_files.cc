@@ -1,5 +1,6 @@
 #include "streaming/media_files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <climits>
@@ -67,6 +68,21 @@ Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std:
     }
   }
   SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(track_id, ref, rendition, file_name));
+  // Keep it open for the responses to come, while descriptors are to spare.
+  if (open_files_->fetch_add(1) < kMaxOpenFiles) {
+    const int fd = ::open(out.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+      out.open = std::shared_ptr<const http::OpenFile>(
+          new http::OpenFile(fd), [count = open_files_](const http::OpenFile* f) {
+            delete f;
+            count->fetch_sub(1);
+          });
+    } else {
+      open_files_->fetch_sub(1);
+    }
+  } else {
+    open_files_->fetch_sub(1);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(track_id);
   if (it != cache_.end() && it->second.ref.version == ref.version) it->second.files[key] = out;

@@ -4,6 +4,7 @@
 // §1: path traversal). A request never contributes a path component the catalog didn't issue.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include "core/result.h"
 #include "core/thread_annotations.h"
+#include "http/response.h"
 #include "media/manifest.h"
 #include "media/media_repository.h"
 #include "media/media_store.h"
@@ -31,6 +33,9 @@ struct ResolvedFile {
   std::string etag;           // strong: "<track_id>-v<version>-<rendition>-<file>"
   std::string last_modified;  // mtime_s as an HTTP date, formatted once when resolved
   int chunk_index = -1;       // for chunk_<n>.ogg / segment_<n>.m4s; -1 otherwise
+  // The file held open for sending, while MediaFiles has descriptors to spare
+  // (kMaxOpenFiles); null: open `path` per response.
+  std::shared_ptr<const http::OpenFile> open;
 };
 
 // `unix_s` as an IMF-fixdate (RFC 9110 §5.6.7), e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
@@ -58,6 +63,11 @@ class MediaFiles {
  private:
   static constexpr size_t kMaxCachedManifests = 20'000;
   static constexpr std::chrono::seconds kRecheck{2};
+  // Descriptors held open for resolved files (a file of a version never changes, so an open
+  // descriptor serves it until the version goes): saves an open(2) and a close(2) per chunk.
+  // Small beside the server's descriptor budget; files resolved once it is spent are opened
+  // per response. Released with their manifest entry.
+  static constexpr int kMaxOpenFiles = 1024;
 
   struct Entry {
     ManifestRef ref;
@@ -71,6 +81,8 @@ class MediaFiles {
   const media::MediaStore& store_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_);
+  // Descriptors open now; shared with their deleters, which may outlive this object.
+  std::shared_ptr<std::atomic<int>> open_files_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace sonora::streaming

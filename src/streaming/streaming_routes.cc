@@ -1,6 +1,9 @@
 #include "streaming/streaming_routes.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -35,7 +38,7 @@ std::string ContentTypeFor(std::string_view file) {
 // A body (already in memory) or a file slice, with Range, validators and caching headers.
 Response ServeBytes(const Request& req, const std::string& etag, const std::string& last_modified,
                     const std::string& content_type, const std::string& cache_control, int64_t size,
-                    std::string* body, const std::string* path) {
+                    std::string* body, const ResolvedFile* file) {
   Response r;
   r.headers.reserve(8);
   r.content_type = content_type;
@@ -76,15 +79,25 @@ Response ServeBytes(const Request& req, const std::string& etag, const std::stri
                  ? std::move(*body)
                  : body->substr(static_cast<size_t>(first), static_cast<size_t>(length));
   } else {
-    r.file = http::FileSlice{*path, first, length};
+    r.file = http::FileSlice{file->path, first, length, file->open};
   }
   return r;
 }
 
-Result<std::string> ReadWholeFile(const std::string& path, int64_t size) {
-  std::ifstream in(path, std::ios::binary);
-  std::string data(static_cast<size_t>(size), '\0');
-  if (!in.read(data.data(), size)) return Status::NotFound("media file unreadable");
+// The whole file, read from its cached descriptor when it has one.
+Result<std::string> ReadWholeFile(const ResolvedFile& f) {
+  const int fd = f.open ? f.open->fd() : ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return Status::NotFound("media file unreadable");
+  std::string data(static_cast<size_t>(f.size), '\0');
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::pread(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (!f.open) ::close(fd);
+  if (done != data.size()) return Status::NotFound("media file unreadable");
   return data;
 }
 
@@ -271,11 +284,11 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
           }
           if (!sealed) {
             return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable,
-                              f.size, nullptr, &f.path);
+                              f.size, nullptr, &f);
           }
           // A paid session's chunk: sealed with its session key. The URL names one session,
           // so the sealed bytes never change for it, but only that user may cache them.
-          SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f.path, f.size));
+          SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f));
           SONORA_ASSIGN_OR_RETURN(
               std::string data,
               Aes128Ctr(d.hls_keys.SessionKey(grant.device_id),
@@ -298,7 +311,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
         if (file == "init.mp4") {
           SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
           return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable, f.size,
-                            nullptr, &f.path);
+                            nullptr, &f);
         }
         auto name = ParseHlsName(file);
         const int64_t now_period = d.hls_keys.CurrentPeriod();
@@ -325,7 +338,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
           return out;
         }
         SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, name->file));
-        SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f.path, f.size));
+        SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f));
         SONORA_ASSIGN_OR_RETURN(
             std::string sealed,
             Aes128CbcEncrypt(d.hls_keys.Key(track_id, rendition, name->period),

@@ -111,7 +111,7 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 }  // namespace
 
 UrlSigner::UrlSigner(std::vector<SigningKey> keys, const Clock& clock)
-    : keys_(std::move(keys)), clock_(clock) {
+    : keys_(std::move(keys)), clock_(clock), memo_(std::make_unique<MemoShard[]>(kMemoShards)) {
   // Keys come from the server's own generated key file; a bad one is a wiring bug.
   SONORA_CHECK(!keys_.empty());
   for (const SigningKey& key : keys_) {
@@ -137,6 +137,30 @@ std::string UrlSigner::Sign(const MediaGrant& grant) const {
 
 Result<MediaGrant> UrlSigner::Verify(std::string_view token, std::string_view track_id,
                                      std::string_view rendition) const {
+  if (token.empty() || token.size() > kMaxTokenBytes) return InvalidSignature();
+  std::string key;
+  key.reserve(token.size() + track_id.size() + rendition.size() + 2);
+  key.append(token).append(1, '/').append(track_id).append(1, '/').append(rendition);
+  MemoShard& shard = memo_[std::hash<std::string>{}(key) % kMemoShards];
+  {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.grants.find(key);
+    if (it != shard.grants.end()) {
+      if (clock_.NowSeconds() >= it->second.expires_at_s) {
+        return Status::PermissionDenied(std::string(kUrlExpired), "the media URL has expired");
+      }
+      return it->second;
+    }
+  }
+  SONORA_ASSIGN_OR_RETURN(MediaGrant grant, VerifyMac(token, track_id, rendition));
+  std::lock_guard<std::mutex> lock(shard.mu);
+  if (shard.grants.size() >= kMemoPerShard) shard.grants.clear();
+  shard.grants.emplace(std::move(key), grant);
+  return grant;
+}
+
+Result<MediaGrant> UrlSigner::VerifyMac(std::string_view token, std::string_view track_id,
+                                        std::string_view rendition) const {
   if (token.empty() || token.size() > kMaxTokenBytes) return InvalidSignature();
   std::string_view fields[kTokenFields];
   if (!SplitToken(token, fields)) return InvalidSignature();

@@ -10,9 +10,12 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -49,12 +52,27 @@ class UrlSigner {
   // Errors: kPermissionDenied ("invalid_signature") when malformed, tampered, signed with an
   // unknown key, or presented for another track or rendition; kPermissionDenied
   // ("url_expired") when past its expiry.
+  // A player presents the same token for every chunk of a rendition, so verified tokens are
+  // remembered (by token, track and rendition; the expiry is still checked on every call) and
+  // the MAC is computed once per token. Thread-safe.
   Result<MediaGrant> Verify(std::string_view token, std::string_view track_id,
                             std::string_view rendition) const;
 
  private:
+  Result<MediaGrant> VerifyMac(std::string_view token, std::string_view track_id,
+                               std::string_view rendition) const;
+
+  // Verified grants by "<token>/<track>/<rendition>", in shards; a full shard is emptied.
+  static constexpr size_t kMemoShards = 16;
+  static constexpr size_t kMemoPerShard = 4096;
+  struct MemoShard {
+    std::mutex mu;
+    std::unordered_map<std::string, MediaGrant> grants;
+  };
+
   std::vector<SigningKey> keys_;
   const Clock& clock_;
+  std::unique_ptr<MemoShard[]> memo_;  // the shards are mutable state behind a const API
 };
 
 // HLS AES-128 keys, one per (track, rendition, rotation period), derived from a master secret

@@ -133,7 +133,7 @@ class ServerTest : public ::testing::Test {
                    const bool ranged = req.Header("range").has_value();
                    r.status = ranged ? 206 : 200;
                    if (ranged) r.SetHeader("Content-Range", "bytes 10-19/1000");
-                   r.file = FileSlice{path, ranged ? 10 : 0, ranged ? 10 : 1000};
+                   r.file = FileSlice{path, ranged ? 10 : 0, ranged ? 10 : 1000, nullptr};
                    return r;
                  });
     router_->Add(Method::kGet, "/json", "json:get", {.auth = AuthPolicy::kPublic},

@@ -213,6 +213,21 @@ TEST_F(UrlSignerTest, ExpiryBoundary) {
   EXPECT_THAT(signer_.Verify(token, g.track_id, g.rendition), DeniedWith("url_expired"));
 }
 
+TEST_F(UrlSignerTest, ARememberedTokenStillBindsItsTrackAndRenditionAndExpires) {
+  const MediaGrant g = Grant();
+  const std::string token = signer_.Sign(g);
+  for (int i = 0; i < 3; ++i) {  // the first call verifies the MAC, the others remember it
+    SONORA_ASSERT_OK_AND_ASSIGN(MediaGrant got, signer_.Verify(token, g.track_id, g.rendition));
+    ExpectSameGrant(got, g);
+  }
+  EXPECT_THAT(signer_.Verify(token, "track_other", g.rendition), DeniedWith("invalid_signature"));
+  EXPECT_THAT(signer_.Verify(token, g.track_id, "lossless"), DeniedWith("invalid_signature"));
+  EXPECT_THAT(signer_.Verify(token + "A", g.track_id, g.rendition),
+              DeniedWith("invalid_signature"));
+  clock_.Set(FromMillis(g.expires_at_s * 1000));
+  EXPECT_THAT(signer_.Verify(token, g.track_id, g.rendition), DeniedWith("url_expired"));
+}
+
 TEST_F(UrlSignerTest, ExpiredAndForgedIsInvalidSignatureNotExpired) {
   const MediaGrant g = Grant();
   const std::string token = signer_.Sign(g);

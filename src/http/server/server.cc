@@ -399,8 +399,12 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
 
     const bool close = !keep_alive || stopping.load();
     int file_fd = -1;
-    if (res.file) {
+    bool own_fd = false;  // opened here (closed below), not a cached OpenFile
+    if (res.file && res.file->open) {
+      file_fd = res.file->open->fd();  // `res` holds the reference until the send is done
+    } else if (res.file) {
       file_fd = ::open(res.file->path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+      own_fd = file_fd >= 0;
       if (file_fd < 0) {
         const int err = errno;
         std::string rid(res.GetHeader("X-Request-Id"));
@@ -434,7 +438,7 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
       wec = co_await WriteAll(socket, {iovec{head.data(), head.size()}, body}, false,
                               options.write_timeout);
     }
-    if (file_fd >= 0) ::close(file_fd);
+    if (own_fd) ::close(file_fd);
     state->busy.store(false);
     if (wec || close) break;
   }
