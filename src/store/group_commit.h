@@ -45,7 +45,9 @@ class GroupCommitter {
   Status Run(Work work);
 
   // Queues `work` for the next group transaction and returns at once (write-behind): for writes
-  // whose caller answers before they are durable and can stand losing them to a crash. `done`,
+  // whose caller answers before they are durable and can stand losing them to a crash. A batch
+  // of posted units alone waits up to 10 ms for more before it commits (one fsync for all of
+  // them); a waiting Run() caller ends that wait. `done`,
   // when set, runs on the committing thread with the unit's result. The destructor commits
   // everything posted before it. Returns kUnavailable (and never runs `work`) when stopping.
   Status Post(Work work, std::function<void(const Status&)> done = {});
