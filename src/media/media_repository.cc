@@ -93,22 +93,23 @@ Result<std::optional<std::pair<std::string, int>>> MediaRepository::FindStateAnd
 
 Status MediaRepository::Upsert(store::Session& s, const TrackMediaRow& m) {
   return s
-      .Query("INSERT INTO track_media (" + std::string(kColumns) +
-                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (track_id) DO UPDATE SET source_path = excluded.source_path, "
-                 "source_size = excluded.source_size, source_mtime_ms = excluded.source_mtime_ms, "
-                 "audio_hash = excluded.audio_hash, tags_hash = excluded.tags_hash, "
-                 "fingerprint = excluded.fingerprint, sample_rate = excluded.sample_rate, "
-                 "channels = excluded.channels, frames = excluded.frames, "
-                 "loudness_lufs = excluded.loudness_lufs, true_peak_dbtp = excluded.true_peak_dbtp, "
-                 "track_gain_db = excluded.track_gain_db, "
-                 "preview_start_ms = excluded.preview_start_ms, media_state = excluded.media_state, "
-                 "media_version = excluded.media_version, manifest = excluded.manifest, "
-                 "ingested_at_ms = excluded.ingested_at_ms",
-             {m.track_id, m.source_path, m.source_size, m.source_mtime_ms, m.audio_hash,
-              m.tags_hash, m.fingerprint, m.sample_rate, m.channels, m.frames, m.loudness_lufs,
-              m.true_peak_dbtp, m.track_gain_db, m.preview_start_ms, m.media_state,
-              m.media_version, m.manifest, m.ingested_at_ms})
+      .Query(
+          "INSERT INTO track_media (" + std::string(kColumns) +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (track_id) DO UPDATE SET source_path = excluded.source_path, "
+              "source_size = excluded.source_size, source_mtime_ms = excluded.source_mtime_ms, "
+              "audio_hash = excluded.audio_hash, tags_hash = excluded.tags_hash, "
+              "fingerprint = excluded.fingerprint, sample_rate = excluded.sample_rate, "
+              "channels = excluded.channels, frames = excluded.frames, "
+              "loudness_lufs = excluded.loudness_lufs, true_peak_dbtp = excluded.true_peak_dbtp, "
+              "track_gain_db = excluded.track_gain_db, "
+              "preview_start_ms = excluded.preview_start_ms, media_state = excluded.media_state, "
+              "media_version = excluded.media_version, manifest = excluded.manifest, "
+              "ingested_at_ms = excluded.ingested_at_ms",
+          {m.track_id, m.source_path, m.source_size, m.source_mtime_ms, m.audio_hash, m.tags_hash,
+           m.fingerprint, m.sample_rate, m.channels, m.frames, m.loudness_lufs, m.true_peak_dbtp,
+           m.track_gain_db, m.preview_start_ms, m.media_state, m.media_version, m.manifest,
+           m.ingested_at_ms})
       .status();
 }
 
@@ -128,26 +129,26 @@ Status MediaRepository::UpdateSourceStat(const std::string& track_id, int64_t si
 Status MediaRepository::UpsertFeatures(store::Session& s, const std::string& track_id,
                                        const AudioFeatures& f) {
   return s
-      .Query("INSERT INTO audio_features (track_id, tempo, tempo_ambiguous, musical_key, mode, "
-             "key_confidence, time_signature, loudness, energy, danceability, valence, "
-             "acousticness, instrumentalness, speechiness, liveness, spectral_centroid, "
-             "spectral_rolloff, mfcc, chroma) VALUES "
-             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT (track_id) DO UPDATE SET tempo = excluded.tempo, "
-             "tempo_ambiguous = excluded.tempo_ambiguous, musical_key = excluded.musical_key, "
-             "mode = excluded.mode, key_confidence = excluded.key_confidence, "
-             "time_signature = excluded.time_signature, loudness = excluded.loudness, "
-             "energy = excluded.energy, danceability = excluded.danceability, "
-             "valence = excluded.valence, acousticness = excluded.acousticness, "
-             "instrumentalness = excluded.instrumentalness, speechiness = excluded.speechiness, "
-             "liveness = excluded.liveness, spectral_centroid = excluded.spectral_centroid, "
-             "spectral_rolloff = excluded.spectral_rolloff, mfcc = excluded.mfcc, "
-             "chroma = excluded.chroma",
-             {track_id, f.tempo_bpm, f.tempo_octave_ambiguous ? 1 : 0, f.key, f.mode,
-              f.key_confidence, f.time_signature, f.loudness_lufs, f.energy, f.danceability,
-              f.valence, f.acousticness, f.instrumentalness, f.speechiness, f.liveness,
-              f.spectral_centroid_hz, f.spectral_rolloff_hz, JoinNumbers(f.mfcc),
-              JoinNumbers(f.chroma)})
+      .Query(
+          "INSERT INTO audio_features (track_id, tempo, tempo_ambiguous, musical_key, mode, "
+          "key_confidence, time_signature, loudness, energy, danceability, valence, "
+          "acousticness, instrumentalness, speechiness, liveness, spectral_centroid, "
+          "spectral_rolloff, mfcc, chroma) VALUES "
+          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (track_id) DO UPDATE SET tempo = excluded.tempo, "
+          "tempo_ambiguous = excluded.tempo_ambiguous, musical_key = excluded.musical_key, "
+          "mode = excluded.mode, key_confidence = excluded.key_confidence, "
+          "time_signature = excluded.time_signature, loudness = excluded.loudness, "
+          "energy = excluded.energy, danceability = excluded.danceability, "
+          "valence = excluded.valence, acousticness = excluded.acousticness, "
+          "instrumentalness = excluded.instrumentalness, speechiness = excluded.speechiness, "
+          "liveness = excluded.liveness, spectral_centroid = excluded.spectral_centroid, "
+          "spectral_rolloff = excluded.spectral_rolloff, mfcc = excluded.mfcc, "
+          "chroma = excluded.chroma",
+          {track_id, f.tempo_bpm, f.tempo_octave_ambiguous ? 1 : 0, f.key, f.mode, f.key_confidence,
+           f.time_signature, f.loudness_lufs, f.energy, f.danceability, f.valence, f.acousticness,
+           f.instrumentalness, f.speechiness, f.liveness, f.spectral_centroid_hz,
+           f.spectral_rolloff_hz, JoinNumbers(f.mfcc), JoinNumbers(f.chroma)})
       .status();
 }
 
@@ -186,20 +187,26 @@ Result<std::optional<AudioFeatures>> MediaRepository::GetFeatures(const std::str
 Status MediaRepository::InsertArtworkIfMissing(store::Session& s, const std::string& artwork_id,
                                                int64_t now_ms) {
   return s
-      .Query("INSERT INTO artwork (artwork_id, created_at_ms) VALUES (?, ?) "
-             "ON CONFLICT (artwork_id) DO NOTHING",
-             {artwork_id, now_ms})
+      .Query(
+          "INSERT INTO artwork (artwork_id, created_at_ms) VALUES (?, ?) "
+          "ON CONFLICT (artwork_id) DO NOTHING",
+          {artwork_id, now_ms})
       .status();
 }
 
 Status MediaRepository::UpsertLyrics(store::Session& s, const std::string& track_id,
                                      const std::string& lrc, int64_t now_ms) {
   return s
-      .Query("INSERT INTO track_lyrics (track_id, lrc, updated_at_ms) VALUES (?, ?, ?) "
-             "ON CONFLICT (track_id) DO UPDATE SET lrc = excluded.lrc, "
-             "updated_at_ms = excluded.updated_at_ms",
-             {track_id, lrc, now_ms})
+      .Query(
+          "INSERT INTO track_lyrics (track_id, lrc, updated_at_ms) VALUES (?, ?, ?) "
+          "ON CONFLICT (track_id) DO UPDATE SET lrc = excluded.lrc, "
+          "updated_at_ms = excluded.updated_at_ms",
+          {track_id, lrc, now_ms})
       .status();
+}
+
+Status MediaRepository::DeleteLyrics(store::Session& s, const std::string& track_id) {
+  return s.Query("DELETE FROM track_lyrics WHERE track_id = ?", {track_id}).status();
 }
 
 }  // namespace sonora::media

@@ -51,6 +51,8 @@ class MediaRepository {
   Status InsertArtworkIfMissing(store::Session& s, const std::string& artwork_id, int64_t now_ms);
   Status UpsertLyrics(store::Session& s, const std::string& track_id, const std::string& lrc,
                       int64_t now_ms);
+  // Forgets the track's lyrics (its sidecar file is gone); nothing when it has none.
+  Status DeleteLyrics(store::Session& s, const std::string& track_id);
 
  private:
   store::Database& db_;

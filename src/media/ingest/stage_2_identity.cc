@@ -1,30 +1,37 @@
 // Stage 2: decide what this file means for the catalog.
 //
 //   same path, same size and mtime, media ready     -> unchanged (no decode at all)
-//   decode; same path, same audio hash              -> metadata update if the tags changed,
+//   decode; same path, same audio hash              -> metadata update if the tags (or the
+//                                                      sidecar .lrc lyrics) changed,
 //                                                      else unchanged
 //   same path, different audio                      -> re-encode, keeping the track id
 //   new path, audio already in the catalog           -> duplicate, reported and skipped
 //   otherwise                                       -> a new track
+#include <optional>
+#include <string>
+
 #include "media/fingerprint.h"
 #include "media/ingest/track_job.h"
 
 namespace sonora::media::ingest {
 
 namespace {
-std::string TagsDigest(const TrackTags& t) {
+// The tags and the sidecar lyrics: a change to either is a metadata update.
+std::string TagsDigest(const TrackTags& t, const std::optional<std::string>& lrc) {
   std::string s = t.title + '\x1f' + t.album + '\x1f' + t.album_artist + '\x1f' + t.date + '\x1f' +
                   t.isrc + '\x1f' + std::to_string(t.track_number) + '\x1f' +
                   std::to_string(t.disc_number) + '\x1f' + (t.explicit_content ? "e" : "c");
   for (const auto& a : t.artists) s += "\x1e" + a;
   for (const auto& g : t.genres) s += "\x1d" + g;
+  // Only present lyrics are digested, so tracks without a sidecar keep the digest they had.
+  if (lrc) s += "\x1c" + *lrc;
   return BytesHash(s);
 }
 }  // namespace
 
 Status Stage2Identity(TrackJob& job, const Deps& deps) {
   SONORA_ASSIGN_OR_RETURN(job.existing, deps.media.FindBySourcePath(job.path));
-  job.tags_hash = TagsDigest(job.tags);
+  job.tags_hash = TagsDigest(job.tags, job.lrc);
   if (job.existing && !deps.options.force && job.existing->media_state == "ready" &&
       job.existing->source_size == job.size && job.existing->source_mtime_ms == job.mtime_ms &&
       job.existing->tags_hash == job.tags_hash) {

@@ -60,9 +60,9 @@ Status Stage8Catalog(TrackJob& job, const Deps& deps) {
   Status s = deps.db.Transact([&](store::Session& session) -> Status {
     SONORA_ASSIGN_OR_RETURN(catalog::ArtistRef album_artist,
                             FindOrCreateArtist(session, deps, album_artist_name, t.genres));
-    SONORA_ASSIGN_OR_RETURN(
-        auto album_id,
-        deps.catalog.FindAlbumIdByKey(session, album_artist.artist_id, catalog::NameKey(album_title)));
+    SONORA_ASSIGN_OR_RETURN(auto album_id,
+                            deps.catalog.FindAlbumIdByKey(session, album_artist.artist_id,
+                                                          catalog::NameKey(album_title)));
     if (!album_id) {
       catalog::Album album;
       album.album_id = NewId("album");
@@ -146,8 +146,11 @@ Status Stage8Catalog(TrackJob& job, const Deps& deps) {
     if (job.artwork_id) {
       SONORA_RETURN_IF_ERROR(deps.media.InsertArtworkIfMissing(session, *job.artwork_id, now));
     }
+    // The sidecar is part of the tags (stage 2): added, edited or removed, it lands here.
     if (job.lrc) {
       SONORA_RETURN_IF_ERROR(deps.media.UpsertLyrics(session, job.track_id, *job.lrc, now));
+    } else {
+      SONORA_RETURN_IF_ERROR(deps.media.DeleteLyrics(session, job.track_id));
     }
     return Status();
   });

@@ -3,13 +3,14 @@
 // both database backends.
 #include "media/ingest/ingest.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include <optional>
 
 #include "catalog/catalog_repository.h"
 #include "core/clock.h"
@@ -106,7 +107,8 @@ TEST_P(IngestTest, NewFileBecomesAPlayableTrackWithEveryRendition) {
   auto manifest = ManifestFromJson(Json::parse((*row)->manifest));
   ASSERT_TRUE(manifest.ok());
   const std::string dir = store_->TrackDir(r.track_id, (*row)->media_version);
-  for (const char* name : {"96", "160", "320", "lossless", "hls_96", "hls_160", "hls_256", "preview"}) {
+  for (const char* name :
+       {"96", "160", "320", "lossless", "hls_96", "hls_160", "hls_256", "preview"}) {
     const Rendition* rendition = manifest->Find(name);
     ASSERT_NE(rendition, nullptr) << name;
     for (const auto& c : rendition->chunks) {
@@ -120,7 +122,8 @@ TEST_P(IngestTest, NewFileBecomesAPlayableTrackWithEveryRendition) {
   for (const auto& c : q160->chunks) {
     auto pcm = DecodeFile(dir + "/160/" + c.file_name);
     ASSERT_TRUE(pcm.ok()) << c.file_name;
-    EXPECT_NEAR(static_cast<double>(pcm->frames()), static_cast<double>(c.frames), 64) << c.file_name;
+    EXPECT_NEAR(static_cast<double>(pcm->frames()), static_cast<double>(c.frames), 64)
+        << c.file_name;
     frames += c.frames;
   }
   EXPECT_EQ(frames, manifest->frames);
@@ -163,6 +166,41 @@ TEST_P(IngestTest, ReTaggedFileUpdatesMetadataWithoutReEncoding) {
   auto after = media_->FindByTrackId(first.track_id);
   EXPECT_EQ((*after)->media_version, (*before)->media_version) << "no re-encode on a re-tag";
   EXPECT_EQ((*after)->audio_hash, (*before)->audio_hash);
+}
+
+TEST_P(IngestTest, AnEditedOrRemovedSidecarLrcUpdatesTheLyrics) {
+  const std::string path = WriteMaster("a.flac", "Song", "Artist");
+  const std::string lrc = masters() + "/a.lrc";
+  auto write_lrc = [&](const std::string& text) {
+    std::ofstream(lrc, std::ios::binary | std::ios::trunc) << text;
+  };
+  auto lyrics = [&](const std::string& track_id) -> std::optional<std::string> {
+    auto r = db_->db().Query("SELECT lrc FROM track_lyrics WHERE track_id = ?", {track_id});
+    EXPECT_TRUE(r.ok());
+    if (!r.ok() || r->rows.empty()) return std::nullopt;
+    return r->rows[0].GetString(0);
+  };
+  write_lrc("[00:01.00]first words\n");
+  FileResult first = Ingest(path);
+  ASSERT_EQ(first.outcome, Outcome::kIngested) << first.message;
+  EXPECT_EQ(lyrics(first.track_id), "[00:01.00]first words\n");
+  auto before = media_->FindByTrackId(first.track_id);
+
+  write_lrc("[00:01.00]second words\n");
+  FileResult edited = Ingest(path);
+  EXPECT_EQ(edited.outcome, Outcome::kMetadataUpdated) << edited.message;
+  EXPECT_EQ(lyrics(first.track_id), "[00:01.00]second words\n");
+
+  fs::remove(lrc);
+  FileResult removed = Ingest(path);
+  EXPECT_EQ(removed.outcome, Outcome::kMetadataUpdated) << removed.message;
+  EXPECT_EQ(lyrics(first.track_id), std::nullopt);
+  auto after = media_->FindByTrackId(first.track_id);
+  EXPECT_EQ((*after)->media_version, (*before)->media_version) << "lyrics never re-encode";
+
+  FileResult again = Ingest(path);
+  EXPECT_EQ(again.outcome, Outcome::kUnchanged);
+  EXPECT_EQ(again.audio_ms, 0);
 }
 
 TEST_P(IngestTest, NewAudioAtTheSamePathReEncodesKeepingTheTrackId) {
@@ -217,7 +255,8 @@ TEST_P(IngestTest, BadFilesAreSkippedAndLeaveNothingBehind) {
     std::string bytes;
   };
   std::string random_bytes(4096, '\0');
-  for (size_t i = 0; i < random_bytes.size(); ++i) random_bytes[i] = static_cast<char>((i * 7919) % 251);
+  for (size_t i = 0; i < random_bytes.size(); ++i)
+    random_bytes[i] = static_cast<char>((i * 7919) % 251);
   const Case cases[] = {
       {"empty.flac", ""},
       {"noise.flac", random_bytes},
