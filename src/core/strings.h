@@ -32,6 +32,13 @@ std::string HexEncode(std::string_view bytes);
 
 // True if `s` is valid UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
+// The length of the valid UTF-8 sequence starting at byte `i` of `s` (i < s.size()), storing its
+// code point in `*cp` when given; 0 for an invalid one (overlong, surrogate, truncated, above
+// U+10FFFF, a stray continuation byte).
+size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp = nullptr);
+// The longest prefix of `s` of at most `max_bytes` bytes that does not end inside a multi-byte
+// sequence.
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
 
 // Percent-decodes a URL component ('+' as space when `plus_as_space`); nullopt on bad escapes.
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space);

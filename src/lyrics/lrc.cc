@@ -45,35 +45,6 @@ std::optional<int64_t> ParseTime(std::string_view s) {
   return ms + frac * kScale[digits];
 }
 
-// The length of the valid UTF-8 sequence at `i`, or 0 (overlong, surrogate, truncated, > U+10FFFF).
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) return 1;
-  size_t n;
-  char32_t cp;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2;
-    cp = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3;
-    cp = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4;
-    cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 // If `s` at `i` opens a time tag with `open` ... `close`, its end (one past `close`).
 std::optional<size_t> TimeTagEnd(std::string_view s, size_t i, char close) {
   const size_t end = s.substr(i, kMaxTimeTagBytes).find(close);
@@ -101,7 +72,7 @@ void CleanText(std::string_view text, std::string* out) {
       ++i;
       continue;
     }
-    const size_t n = Utf8Length(text, i);
+    const size_t n = DecodeUtf8(text, i);
     if (n == 0) {
       out->append(kReplacement);
       ++i;
@@ -194,9 +165,7 @@ std::string LrcToPlainText(std::string_view lrc, size_t max_bytes) {
     }
     if (out.empty()) {
       // One line longer than the bound: keep its start, ending on a whole character.
-      size_t cut = max_bytes;
-      while (cut > 0 && (static_cast<unsigned char>(line.text[cut]) & 0xC0) == 0x80) --cut;
-      out = line.text.substr(0, cut);
+      out = std::string(Utf8Prefix(line.text, max_bytes));
     }
     return false;
   });

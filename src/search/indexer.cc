@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "lyrics/lrc.h"
+#include "lyrics/lyrics_repository.h"
 
 namespace sonora::search {
 
@@ -78,22 +79,12 @@ Result<std::vector<std::string>> Indexer::Ids(const std::string& sql, const stor
 }
 
 Result<std::map<std::string, std::string>> Indexer::LyricsOf(const std::vector<std::string>& ids) {
+  // kMaxLrcChars of LRC hold more than kMaxTextBytes of text even with a word tag on every word.
+  SONORA_ASSIGN_OR_RETURN(auto lrc, lyrics::LyricsRepository(db_).LrcOf(ids, kMaxLrcChars));
   std::map<std::string, std::string> out;
-  if (ids.empty()) return out;
-  // One query per batch. substr bounds what a hostile sidecar costs to read: kMaxLrcChars of
-  // LRC hold more than kMaxTextBytes of text even with a word tag on every word.
-  std::string sql = "SELECT track_id, substr(lrc, 1, " + std::to_string(kMaxLrcChars) +
-                    ") FROM track_lyrics WHERE track_id IN (";
-  store::Params params;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    sql += i ? ", ?" : "?";
-    params.emplace_back(ids[i]);
-  }
-  sql += ")";
-  SONORA_ASSIGN_OR_RETURN(auto r, db_.Query(sql, params));
-  for (const auto& row : r.rows) {
-    std::string text = lyrics::LrcToPlainText(row.GetString(1), kMaxTextBytes);
-    if (!text.empty()) out[row.GetString(0)] = std::move(text);
+  for (auto& [id, text] : lrc) {
+    std::string plain = lyrics::LrcToPlainText(text, kMaxTextBytes);
+    if (!plain.empty()) out.emplace(id, std::move(plain));
   }
   return out;
 }

@@ -4,6 +4,8 @@
 #include <functional>
 #include <unordered_set>
 
+#include "core/strings.h"
+
 namespace sonora::search {
 
 namespace {
@@ -29,27 +31,6 @@ constexpr FoldRange kLatinExtA[] = {
     {0x179, 0x17E, "z"}, {0x17F, 0x17F, "s"}};
 
 enum class Kind { kLetter, kSeparator, kDrop };
-
-// Decodes one code point at `i`; returns its length, or 0 for an invalid sequence.
-size_t Decode(std::string_view s, size_t i, char32_t* cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  size_t len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0;
-  if (len == 0 || b0 > 0xF4 || i + len > s.size()) return 0;
-  char32_t c = b0 & (0x3F >> (len - 1));
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (b & 0x3F);
-  }
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < kMin[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-  *cp = c;
-  return len;
-}
 
 void Encode(char32_t c, std::string* out) {
   if (c < 0x80) {
@@ -144,7 +125,7 @@ std::vector<Token> Tokenize(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     char32_t cp = 0;
-    size_t len = Decode(text, i, &cp);
+    size_t len = DecodeUtf8(text, i, &cp);
     if (len == 0) {  // invalid byte: a separator
       flush();
       ++i;
@@ -182,7 +163,7 @@ std::string Fold(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     char32_t cp = 0;
-    size_t len = Decode(text, i, &cp);
+    size_t len = DecodeUtf8(text, i, &cp);
     if (len == 0) {
       ++i;
       continue;

@@ -97,12 +97,7 @@ struct Stored {
 };
 
 // The first kMaxTextBytes of `text`, ending on a whole UTF-8 sequence.
-std::string_view TextToIndex(const std::string& text) {
-  if (text.size() <= kMaxTextBytes) return text;
-  size_t cut = kMaxTextBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string_view(text).substr(0, cut);
-}
+std::string_view TextToIndex(const std::string& text) { return Utf8Prefix(text, kMaxTextBytes); }
 
 std::string EncodeStored(const SearchDocument& d) {
   const std::string text(TextToIndex(d.text));

@@ -232,6 +232,32 @@ TEST(Utf8Test, Table) {
   for (const auto& c : cases) EXPECT_EQ(IsValidUtf8(c.bytes), c.valid) << c.name;
 }
 
+TEST(Utf8Test, DecodeGivesLengthAndCodePoint) {
+  char32_t cp = 0;
+  EXPECT_EQ(DecodeUtf8("a", 0, &cp), 1u);
+  EXPECT_EQ(cp, U'a');
+  EXPECT_EQ(DecodeUtf8("xé", 1, &cp), 2u);
+  EXPECT_EQ(cp, U'é');
+  EXPECT_EQ(DecodeUtf8("東", 0, &cp), 3u);
+  EXPECT_EQ(cp, U'東');
+  EXPECT_EQ(DecodeUtf8("🎵", 0, &cp), 4u);
+  EXPECT_EQ(cp, U'🎵');
+  EXPECT_EQ(DecodeUtf8("\x80", 0), 0u);
+  EXPECT_EQ(DecodeUtf8("\xC0\xAF", 0), 0u);  // overlong
+  EXPECT_EQ(DecodeUtf8("\xE2\x82", 0), 0u);  // truncated
+}
+
+TEST(Utf8Test, PrefixNeverEndsInsideASequence) {
+  const std::string s = "aé東🎵";  // 1 + 2 + 3 + 4 bytes
+  EXPECT_EQ(Utf8Prefix(s, 100), s);
+  EXPECT_EQ(Utf8Prefix(s, 10), s);
+  EXPECT_EQ(Utf8Prefix(s, 9), "aé東");
+  EXPECT_EQ(Utf8Prefix(s, 6), "aé東");
+  EXPECT_EQ(Utf8Prefix(s, 5), "aé");
+  EXPECT_EQ(Utf8Prefix(s, 2), "a");
+  EXPECT_EQ(Utf8Prefix(s, 0), "");
+}
+
 TEST(PercentDecodeTest, Table) {
   struct Case {
     const char* input;
