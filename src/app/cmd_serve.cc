@@ -24,6 +24,10 @@ int Serve(App& app) {
     std::fprintf(stderr, "sonora: search: %s\n", s.ToString().c_str());
     return 1;
   }
+  if (Status s = app.sealed_files().Start(); !s.ok()) {
+    std::fprintf(stderr, "sonora: %s\n", s.ToString().c_str());
+    return 1;
+  }
   http::Router& router = app.BuildRouter();
   http::ServerOptions options;
   options.host = c.host;
@@ -68,9 +72,16 @@ int Serve(App& app) {
   std::mutex mu;
   std::condition_variable cv;
   bool stop = false;
+  // Sealed copies are kept for the current key period and the one before (a session started
+  // just before a rotation); older ones, and those an earlier process left, are deleted.
+  auto prune_sealed = [&app] {
+    app.sealed_files().Prune(app.hls_keys().CurrentPeriod() - 1);
+  };
   std::thread housekeeping([&] {
+    prune_sealed();
     std::unique_lock<std::mutex> lock(mu);
     while (!cv.wait_for(lock, kHousekeepingInterval, [&] { return stop; })) {
+      prune_sealed();
       auto deleted = app.users().DeleteExpiredAccessTokens(app.clock().NowMillis());
       if (!deleted.ok()) log::Warn("housekeeping: " + deleted.status().ToString());
       auto expired = app.listening().PurgeExpired(app.clock().NowMillis());

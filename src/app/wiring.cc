@@ -96,6 +96,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->hls_keys_ = std::make_unique<streaming::HlsKeys>(std::move(hls_key), app->clock_);
   app->media_files_ =
       std::make_unique<streaming::MediaFiles>(*app->media_repo_, *app->media_store_);
+  // Sealed chunks and HLS segments, kept on disk per key period (streaming/sealed_files.h).
+  app->sealed_files_ = std::make_unique<streaming::SealedFiles>(
+      config.data_dir + "/cache/sealed", app->media_store_->root());
   // Playback session ids carry a MAC under their own key (docs/formats/playback-sessions.md).
   SONORA_ASSIGN_OR_RETURN(std::string session_key,
                           auth::LoadOrCreateKey(keys + "/playback-session.key"));
@@ -194,7 +197,7 @@ http::Router& App::BuildRouter() {
   events::AddEventsRoutes(*router_, *events_);
   events::AddListeningRoutes(*router_, {*listening_, *events_repo_, *catalog_, clock_});
   streaming::AddStreamingRoutes(
-      *router_, {*play_, *media_files_, *signer_, *hls_keys_, *users_, *sessions_, clock_});
+      *router_, {*play_, *media_files_, *sealed_files_, *signer_, *hls_keys_, *users_, *sessions_, clock_});
 
   metrics_.AddGauge("sonora_db_connections_in_use", "Database connections lent out now.",
                     [this] { return static_cast<double>(db_->Stats().connections_in_use); });

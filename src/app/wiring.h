@@ -34,6 +34,7 @@
 #include "store/group_commit.h"
 #include "streaming/media_files.h"
 #include "streaming/play_service.h"
+#include "streaming/sealed_files.h"
 #include "streaming/session_repository.h"
 #include "streaming/url_signer.h"
 
@@ -56,6 +57,9 @@ class App {
   media::MediaRepository& media_repo() { return *media_repo_; }
   const media::MediaStore& media_store() const { return *media_store_; }
   media::Ingester& ingester() { return *ingester_; }
+  // Only `sonora serve` starts and prunes it: other commands share the data dir with a server.
+  streaming::SealedFiles& sealed_files() { return *sealed_files_; }
+  const streaming::HlsKeys& hls_keys() const { return *hls_keys_; }
   http::Metrics& metrics() { return metrics_; }
   // Not searchable until Start (sonora serve calls it before serving).
   search::SearchService& search() { return *search_; }
@@ -101,6 +105,7 @@ class App {
   std::unique_ptr<streaming::UrlSigner> signer_;
   std::unique_ptr<streaming::HlsKeys> hls_keys_;
   std::unique_ptr<streaming::MediaFiles> media_files_;
+  std::unique_ptr<streaming::SealedFiles> sealed_files_;
   std::unique_ptr<streaming::SessionIds> session_ids_;
   std::unique_ptr<streaming::SessionRepository> sessions_;
   std::unique_ptr<streaming::PlayService> play_;

@@ -283,9 +283,8 @@ class Session {
     throughput_kbps_ = UpdateThroughput(throughput_kbps_, sample_kbps);
 
     if (!plan.encryption_key.empty()) {
-      // Paid tiers: AES-128-CTR with the session key, counter block = the chunk's index.
-      SONORA_ASSIGN_OR_RETURN(r.body, streaming::Aes128Ctr(plan.encryption_key,
-                                                           static_cast<uint64_t>(index), r.body));
+      // Paid tiers: the chunk's counter block, then AES-128-CTR under the play's key.
+      SONORA_ASSIGN_OR_RETURN(r.body, streaming::OpenSealedChunk(plan.encryption_key, r.body));
     }
     // Decode: proves the bytes are real audio.
     const std::string path = options_.temp_dir + "/chunk.ogg";

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <ctime>
@@ -19,6 +21,41 @@ std::string HttpDate(int64_t unix_s) {
   char buf[64];
   std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;
+}
+
+Result<std::string> ReadWholeFile(const ResolvedFile& f) {
+  const int fd = f.open ? f.open->fd() : ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return Status::NotFound("media file unreadable");
+  std::string data(static_cast<size_t>(f.size), '\0');
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::pread(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (!f.open) ::close(fd);
+  if (done != data.size()) return Status::NotFound("media file unreadable");
+  return data;
+}
+
+std::shared_ptr<const http::OpenFile> HoldOpen(const std::string& path,
+                                               const std::shared_ptr<std::atomic<int>>& open_count,
+                                               int max_open) {
+  if (open_count->fetch_add(1) >= max_open) {
+    open_count->fetch_sub(1);
+    return nullptr;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    open_count->fetch_sub(1);
+    return nullptr;
+  }
+  return std::shared_ptr<const http::OpenFile>(new http::OpenFile(fd),
+                                               [count = open_count](const http::OpenFile* f) {
+                                                 delete f;
+                                                 count->fetch_sub(1);
+                                               });
 }
 
 Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
@@ -55,6 +92,14 @@ Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
   return ref;
 }
 
+std::optional<ManifestRef> MediaFiles::CachedManifest(const std::string& track_id) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(track_id);
+  if (it != cache_.end() && now - it->second.checked < kRecheck) return it->second.ref;
+  return std::nullopt;
+}
+
 Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std::string& rendition,
                                          const std::string& file_name) {
   SONORA_ASSIGN_OR_RETURN(ManifestRef ref, Manifest(track_id));
@@ -69,20 +114,7 @@ Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std:
   }
   SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(track_id, ref, rendition, file_name));
   // Keep it open for the responses to come, while descriptors are to spare.
-  if (open_files_->fetch_add(1) < kMaxOpenFiles) {
-    const int fd = ::open(out.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0) {
-      out.open = std::shared_ptr<const http::OpenFile>(
-          new http::OpenFile(fd), [count = open_files_](const http::OpenFile* f) {
-            delete f;
-            count->fetch_sub(1);
-          });
-    } else {
-      open_files_->fetch_sub(1);
-    }
-  } else {
-    open_files_->fetch_sub(1);
-  }
+  out.open = HoldOpen(out.path, open_files_, kMaxOpenFiles);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(track_id);
   if (it != cache_.end() && it->second.ref.version == ref.version) it->second.files[key] = out;

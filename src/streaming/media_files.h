@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -38,6 +39,17 @@ struct ResolvedFile {
   std::shared_ptr<const http::OpenFile> open;
 };
 
+// The whole of `f`, read from its held descriptor when it has one. Errors: kNotFound when the
+// file is gone or shorter than resolved.
+Result<std::string> ReadWholeFile(const ResolvedFile& f);
+
+// `path` opened read-only and held for many responses, while `open_count` (shared with the
+// deleters, which may outlive the caller) stays under `max_open`; null otherwise or when the
+// open fails, and the caller's responses open the path themselves.
+std::shared_ptr<const http::OpenFile> HoldOpen(const std::string& path,
+                                               const std::shared_ptr<std::atomic<int>>& open_count,
+                                               int max_open);
+
 // `unix_s` as an IMF-fixdate (RFC 9110 §5.6.7), e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string HttpDate(int64_t unix_s);
 
@@ -53,6 +65,10 @@ class MediaFiles {
   // as `sonora ingest`, may have made it).
   // Errors: kNotFound when the track has no ready media. Thread-safe.
   Result<ManifestRef> Manifest(const std::string& track_id);
+  // Memory only, never blocking (play's attempt on the I/O thread): what Manifest() would
+  // answer from its cache now, or nullopt when it would have to read the database.
+  // Thread-safe.
+  std::optional<ManifestRef> CachedManifest(const std::string& track_id);
 
   // Errors: kNotFound for an unknown track, rendition or file name, media not ready, a file
   // missing on disk, or a path that escapes the store. Files of a version never change, so a

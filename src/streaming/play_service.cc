@@ -148,9 +148,10 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
 
   // The session is recorded so playback events can refer to it; its row is written behind, and
   // its id carries what chunks and events need until then (streaming/session_ids.h). Paid
-  // tiers get their chunks sealed with a per-session key (the seed's encryption_key); free-tier
-  // delivery is clear, as the issue allows.
-  if (encrypted) r.encryption_key = keys_.SessionKey(r.playback_session_id);
+  // tiers get their chunks sealed with the track's key for the 24-hour period the session
+  // starts in (the seed's encryption_key and its rotation); free-tier delivery is clear, as the
+  // issue allows.
+  if (encrypted) r.encryption_key = keys_.TrackKey(track.track_id, HlsKeys::PeriodOf(created_ms));
   SONORA_RETURN_IF_ERROR(
       sessions_.Record({r.playback_session_id, user.user_id, track.track_id, request.device_id,
                         r.quality, created_ms, encrypted, request.context_uri.value_or("")}));

@@ -22,7 +22,7 @@ namespace sonora::streaming {
 
 struct SessionClaims {
   int64_t created_at_ms = 0;
-  bool encrypted = false;  // chunks are AES-128-CTR sealed with the session key
+  bool encrypted = false;  // chunks are sealed (AES-128-CTR under the track key of the day)
   std::string quality;     // "96kbps", "160kbps", "320kbps", "lossless"; "" when none
 };
 

@@ -28,7 +28,7 @@ namespace sonora::streaming {
 struct PlaybackSession {
   std::string session_id, user_id, track_id, device_id, quality;
   int64_t created_at_ms = 0;
-  bool encrypted = false;   // chunks are AES-128-CTR sealed with the session key
+  bool encrypted = false;   // chunks are sealed (AES-128-CTR under the track key of the day)
   std::string context_uri;  // sonora:album:<id> / sonora:playlist:<id>, or empty
 };
 

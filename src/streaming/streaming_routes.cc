@@ -84,21 +84,12 @@ Response ServeBytes(const Request& req, const std::string& etag, const std::stri
   return r;
 }
 
-// The whole file, read from its cached descriptor when it has one.
-Result<std::string> ReadWholeFile(const ResolvedFile& f) {
-  const int fd = f.open ? f.open->fd() : ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Status::NotFound("media file unreadable");
-  std::string data(static_cast<size_t>(f.size), '\0');
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::pread(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  if (!f.open) ::close(fd);
-  if (done != data.size()) return Status::NotFound("media file unreadable");
-  return data;
+// A sealed copy: sent from its file when it is on disk, from memory otherwise.
+Response ServeSealed(const Request& req, SealedCopy& copy, const std::string& content_type,
+                     const std::string& cache_control) {
+  return ServeBytes(req, copy.file.etag, copy.file.last_modified, content_type, cache_control,
+                    copy.file.size, copy.on_disk ? nullptr : &copy.body,
+                    copy.on_disk ? &copy.file : nullptr);
 }
 
 Result<PlayRequest> ParsePlay(const Request& req) {
@@ -286,17 +277,19 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
             return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable,
                               f.size, nullptr, &f);
           }
-          // A paid session's chunk: sealed with its session key. The URL names one session,
-          // so the sealed bytes never change for it, but only that user may cache them.
-          SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f));
+          // A paid session's chunk, sealed under its track's key for the period the session
+          // started in: the same bytes for every paid listener of the track in that period, so
+          // the copy made by the first request is sent from disk from then on.
+          const auto claims = SessionIds::Peek(grant.device_id);
+          const int64_t period =
+              HlsKeys::PeriodOf(claims ? claims->created_at_ms : d.clock.NowMillis());
           SONORA_ASSIGN_OR_RETURN(
-              std::string data,
-              Aes128Ctr(d.hls_keys.SessionKey(grant.device_id),
-                        static_cast<uint64_t>(std::max(0, f.chunk_index)), clear));
-          const std::string etag = f.etag.substr(0, f.etag.size() - 1) + "-e\"";
-          return ServeBytes(req, etag, f.last_modified, "application/octet-stream",
-                            "private, max-age=31536000, immutable",
-                            static_cast<int64_t>(data.size()), &data, nullptr);
+              SealedCopy copy,
+              d.sealed.Get(f, "ctr", period, [&](std::string clear) {
+                return SealChunk(d.hls_keys.TrackKey(track_id, period), rendition, file, clear);
+              }));
+          return ServeSealed(req, copy, "application/octet-stream",
+                             "private, max-age=31536000, immutable");
         }
         SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(track_id));
         const media::Rendition* r = manifest.manifest->Find(rendition);
@@ -338,15 +331,12 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
           return out;
         }
         SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, name->file));
-        SONORA_ASSIGN_OR_RETURN(std::string clear, ReadWholeFile(f));
         SONORA_ASSIGN_OR_RETURN(
-            std::string sealed,
-            Aes128CbcEncrypt(d.hls_keys.Key(track_id, rendition, name->period),
-                             HlsSequenceIv(static_cast<uint64_t>(f.chunk_index)), clear));
-        const std::string etag =
-            f.etag.substr(0, f.etag.size() - 1) + "-p" + std::to_string(name->period) + "\"";
-        return ServeBytes(req, etag, f.last_modified, ContentTypeFor(file), kImmutable,
-                          static_cast<int64_t>(sealed.size()), &sealed, nullptr);
+            SealedCopy copy, d.sealed.Get(f, "hls", name->period, [&](std::string clear) {
+              return Aes128CbcEncrypt(d.hls_keys.Key(track_id, rendition, name->period),
+                                      HlsSequenceIv(static_cast<uint64_t>(f.chunk_index)), clear);
+            }));
+        return ServeSealed(req, copy, ContentTypeFor(file), kImmutable);
       });
 }
 

@@ -7,6 +7,7 @@
 #include "http/router.h"
 #include "streaming/media_files.h"
 #include "streaming/play_service.h"
+#include "streaming/sealed_files.h"
 #include "streaming/session_repository.h"
 #include "streaming/url_signer.h"
 
@@ -15,6 +16,7 @@ namespace sonora::streaming {
 struct StreamingDeps {
   PlayService& play;
   MediaFiles& files;
+  SealedFiles& sealed;
   const UrlSigner& signer;
   const HlsKeys& hls_keys;
   auth::UserRepository& users;

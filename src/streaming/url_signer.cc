@@ -2,6 +2,7 @@
 // the key schedule are specified in docs/formats/signed-urls.md; keep the two in step.
 #include "streaming/url_signer.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -215,9 +216,36 @@ std::string HlsKeys::Key(std::string_view track_id, std::string_view rendition,
                               LengthPrefixed({track_id, rendition, period_text}), kHlsKeyBytes);
 }
 
-std::string HlsKeys::SessionKey(std::string_view session_id) const {
-  return internal::HkdfSha256(master_, "sonora-session-v1", LengthPrefixed({session_id}),
+std::string HlsKeys::TrackKey(std::string_view track_id, int64_t period) const {
+  const std::string period_text = std::to_string(period);
+  return internal::HkdfSha256(master_, "sonora-track-v1", LengthPrefixed({track_id, period_text}),
                               kHlsKeyBytes);
+}
+
+int64_t HlsKeys::PeriodOf(int64_t unix_ms) { return FloorDiv(unix_ms, kHlsPeriodMillis); }
+
+std::string ChunkCounterBlock(std::string_view key, std::string_view rendition,
+                              std::string_view file_name) {
+  // Distinct for every file a key seals (2^-64 chance per pair that two collide), and the low
+  // 8 bytes leave 2^64 blocks of room per file.
+  std::string block = internal::HmacSha256(key, LengthPrefixed({rendition, file_name}));
+  block.resize(kCounterBlockBytes);
+  std::fill(block.begin() + 8, block.end(), '\0');
+  return block;
+}
+
+Result<std::string> SealChunk(std::string_view key, std::string_view rendition,
+                              std::string_view file_name, std::string_view clear) {
+  std::string counter = ChunkCounterBlock(key, rendition, file_name);
+  SONORA_ASSIGN_OR_RETURN(std::string body, Aes128Ctr(key, counter, clear));
+  return counter + body;
+}
+
+Result<std::string> OpenSealedChunk(std::string_view key, std::string_view sealed) {
+  if (sealed.size() < kCounterBlockBytes) {
+    return Status::InvalidArgument("chunk", "a sealed chunk starts with a 16-byte counter block");
+  }
+  return Aes128Ctr(key, sealed.substr(0, kCounterBlockBytes), sealed.substr(kCounterBlockBytes));
 }
 
 }  // namespace sonora::streaming

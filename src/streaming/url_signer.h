@@ -87,9 +87,12 @@ class HlsKeys {
   int64_t CurrentPeriod() const;
   // The 16-byte key for a period. Deterministic.
   std::string Key(std::string_view track_id, std::string_view rendition, int64_t period) const;
-  // The 16-byte AES-128-CTR key of one playback session (premium Ogg chunks), from the same
-  // master under a different salt, so no session key collides with an HLS key. Deterministic.
-  std::string SessionKey(std::string_view session_id) const;
+  // The period a time falls in (CurrentPeriod is PeriodOf(now)).
+  static int64_t PeriodOf(int64_t unix_ms);
+  // The 16-byte AES-128-CTR key that seals a track's Ogg chunks and FLAC file for paid sessions
+  // started in `period` (the play response's encryption_key): from the same master under
+  // another salt, so it never equals an HLS key. Deterministic.
+  std::string TrackKey(std::string_view track_id, int64_t period) const;
 
  private:
   std::string master_;
@@ -103,9 +106,23 @@ Result<std::string> Aes128CbcEncrypt(std::string_view key, std::string_view iv,
 Result<std::string> Aes128CbcDecrypt(std::string_view key, std::string_view iv,
                                      std::string_view ciphertext);
 
-// AES-128-CTR (no padding; same function encrypts and decrypts) for premium Ogg chunk delivery:
-// the counter block is the 8-byte big-endian chunk index followed by 8 zero bytes.
-Result<std::string> Aes128Ctr(std::string_view key, uint64_t chunk_index, std::string_view data);
+// AES-128-CTR (no padding; the same call encrypts and decrypts) from the 16-byte initial
+// `counter_block`, incremented as a 128-bit big-endian integer per block.
+Result<std::string> Aes128Ctr(std::string_view key, std::string_view counter_block,
+                              std::string_view data);
+
+// Sealed chunks (docs/formats/signed-urls.md, "Media encryption"): the 16-byte initial counter
+// block, then the file encrypted with AES-128-CTR from it. The block is the first 8 bytes of
+// HMAC-SHA-256(key, rendition and file name, length-prefixed) and 8 zero bytes, so no two files
+// sealed under one key share keystream, and the bytes are the same wherever they are made.
+inline constexpr size_t kCounterBlockBytes = 16;
+std::string ChunkCounterBlock(std::string_view key, std::string_view rendition,
+                              std::string_view file_name);
+Result<std::string> SealChunk(std::string_view key, std::string_view rendition,
+                              std::string_view file_name, std::string_view clear);
+// The clear bytes of a sealed chunk. Errors: kInvalidArgument for fewer than 16 bytes or a key
+// that is not 16 bytes.
+Result<std::string> OpenSealedChunk(std::string_view key, std::string_view sealed);
 
 // The HLS IV for media sequence number `sequence`: 16 bytes, big-endian.
 std::string HlsSequenceIv(uint64_t sequence);

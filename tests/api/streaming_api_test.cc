@@ -111,7 +111,7 @@ TEST_P(StreamingApiTest, ChunksAreServedWithRangesValidatorsAndImmutableCaching)
   EXPECT_EQ(head.Header("Content-Length"), std::to_string(bytes));
 }
 
-TEST_P(StreamingApiTest, PaidTiersGetChunksSealedWithTheirSessionKey) {
+TEST_P(StreamingApiTest, PaidTiersGetChunksSealedWithTheirTracksKeyForTheDay) {
   ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
   Json free_play = Play(track_ids_[0]);
   HttpResponse clear =
@@ -129,19 +129,53 @@ TEST_P(StreamingApiTest, PaidTiersGetChunksSealedWithTheirSessionKey) {
   EXPECT_EQ(paid["encryption"], "aes-128-ctr");
   auto key = Base64UrlDecode(paid["encryption_key"].get<std::string>());
   ASSERT_TRUE(key && key->size() == 16);
-  HttpResponse sealed =
-      client().Get(paid["streaming_urls"]["160kbps"].get<std::string>() + "chunk_1.ogg");
+  const std::string url = paid["streaming_urls"]["160kbps"].get<std::string>() + "chunk_1.ogg";
+  HttpResponse sealed = client().Get(url);
   ASSERT_EQ(sealed.status, 200);
-  EXPECT_NE(sealed.body.substr(0, 4), "OggS") << "sealed bytes are not plain Ogg";
+  EXPECT_EQ(sealed.body.size(), clear.body.size() + streaming::kCounterBlockBytes);
+  EXPECT_EQ(sealed.body.find("OggS"), std::string::npos) << "no Ogg page is readable";
   EXPECT_EQ(sealed.Header("Cache-Control"), "private, max-age=31536000, immutable");
-  auto opened = streaming::Aes128Ctr(*key, 1, sealed.body);  // counter block = chunk index
+  EXPECT_EQ(sealed.Header("Content-Type"), "application/octet-stream");
+  auto opened = streaming::OpenSealedChunk(*key, sealed.body);
   ASSERT_TRUE(opened.ok());
-  EXPECT_EQ(*opened, clear.body) << "decrypts to exactly the clear chunk";
-  // Another session's key does not open it.
+  EXPECT_EQ(*opened, clear.body) << "opens to exactly the clear chunk";
+
+  // The chunk sealed again for another paid session of the day is the same file: same key,
+  // same bytes, same validator, so the copy made once is what every later request gets.
   Json other = Play(track_ids_[0]);
-  auto other_key = Base64UrlDecode(other["encryption_key"].get<std::string>());
-  EXPECT_NE(*other_key, *key);
-  EXPECT_NE(*streaming::Aes128Ctr(*other_key, 1, sealed.body), clear.body);
+  EXPECT_EQ(other["encryption_key"], paid["encryption_key"]);
+  HttpResponse again =
+      client().Get(other["streaming_urls"]["160kbps"].get<std::string>() + "chunk_1.ogg");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, sealed.body);
+  EXPECT_EQ(again.Header("ETag"), sealed.Header("ETag"));
+  // Another track's key does not open it; the same chunk of another rendition has its own
+  // counter block, so the two never share keystream.
+  Json second = Play(track_ids_[1]);
+  auto second_key = Base64UrlDecode(second["encryption_key"].get<std::string>());
+  ASSERT_TRUE(second_key.has_value());
+  EXPECT_NE(*second_key, *key);
+  EXPECT_NE(streaming::OpenSealedChunk(*second_key, sealed.body).value_or(""), clear.body);
+  HttpResponse hi =
+      client().Get(paid["streaming_urls"]["320kbps"].get<std::string>() + "chunk_1.ogg");
+  ASSERT_EQ(hi.status, 200);
+  EXPECT_NE(hi.body.substr(0, 16), sealed.body.substr(0, 16));
+  EXPECT_EQ(streaming::OpenSealedChunk(*key, hi.body).value_or("").substr(0, 4), "OggS");
+
+  // Sealed chunks are files like the clear ones: ranges, conditional requests and HEAD.
+  HttpResponse part = client().Get(url, {{"Range", "bytes=16-99"}});
+  ASSERT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, sealed.body.substr(16, 84));
+  EXPECT_EQ(part.Header("Content-Range"),
+            "bytes 16-99/" + std::to_string(sealed.body.size()));
+  HttpResponse tail = client().Get(url, {{"Range", "bytes=-10"}});
+  ASSERT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, sealed.body.substr(sealed.body.size() - 10));
+  ExpectError(client().Get(url, {{"Range", "bytes=999999999-"}}), 416, "range_not_satisfiable");
+  EXPECT_EQ(client().Get(url, {{"If-None-Match", sealed.Header("ETag")}}).status, 304);
+  HttpResponse head = client().Send("HEAD", url);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("Content-Length"), std::to_string(sealed.body.size()));
 }
 
 TEST_P(StreamingApiTest, TamperedForeignAndMissingMediaAreRefused) {

@@ -9,9 +9,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "core/strings.h"
+#include "streaming/internal/openssl_crypto.h"
 #include "streaming/url_signer.h"
 #include "support/status_matchers.h"
 #include "support/temp_dir.h"
@@ -123,30 +126,33 @@ TEST(Aes128CbcTest, BadArguments) {
   EXPECT_THAT(Aes128CbcDecrypt(key, iv, ct + "x"), StatusIs(Code::kInvalidArgument));
 }
 
-std::string CounterBlock(uint64_t chunk_index, uint64_t block) {
+std::string CounterBlock(uint64_t high, uint64_t low) {
   std::string c(16, '\0');
   for (int i = 0; i < 8; ++i) {
-    c[static_cast<size_t>(i)] = static_cast<char>((chunk_index >> (8 * (7 - i))) & 0xFF);
-    c[static_cast<size_t>(8 + i)] = static_cast<char>((block >> (8 * (7 - i))) & 0xFF);
+    c[static_cast<size_t>(i)] = static_cast<char>((high >> (8 * (7 - i))) & 0xFF);
+    c[static_cast<size_t>(8 + i)] = static_cast<char>((low >> (8 * (7 - i))) & 0xFF);
   }
   return c;
 }
 
-// CTR output XOR plaintext must equal AES-ECB of the documented counter blocks
-// (chunk index big-endian, then the block number in the low 8 bytes, starting at 0).
-TEST(Aes128CtrTest, KeystreamIsEcbOfDocumentedCounterBlocks) {
+// CTR output XOR plaintext must equal AES-ECB of the counter blocks: the initial block, then
+// the same block plus 1, 2, ... as a 128-bit big-endian integer (a carry crosses into the high
+// half).
+TEST(Aes128CtrTest, KeystreamIsEcbOfIncrementedCounterBlocks) {
   const std::string key = FromHex(kNistKey);
-  for (uint64_t chunk : {uint64_t{0}, uint64_t{1}, uint64_t{0x0102030405060708}, UINT64_MAX}) {
+  for (auto [high, low] : {std::pair<uint64_t, uint64_t>{0, 0}, {1, 0},
+                           {0x0102030405060708, 0}, {7, UINT64_MAX - 2}}) {
     const std::string pt = Pattern(100);  // six full blocks and a partial one
-    SONORA_ASSERT_OK_AND_ASSIGN(std::string ct, Aes128Ctr(key, chunk, pt));
+    SONORA_ASSERT_OK_AND_ASSIGN(std::string ct, Aes128Ctr(key, CounterBlock(high, low), pt));
     ASSERT_EQ(ct.size(), pt.size());
     std::string expected_stream;
     for (uint64_t j = 0; expected_stream.size() < pt.size(); ++j) {
-      expected_stream += EncryptBlock(key, CounterBlock(chunk, j));
+      const uint64_t l = low + j;
+      expected_stream += EncryptBlock(key, CounterBlock(l < low ? high + 1 : high, l));
     }
     for (size_t i = 0; i < pt.size(); ++i) {
       ASSERT_EQ(static_cast<char>(ct[i] ^ pt[i]), expected_stream[i])
-          << "chunk " << chunk << " byte " << i;
+          << "block " << high << ":" << low << " byte " << i;
     }
   }
 }
@@ -155,19 +161,68 @@ TEST(Aes128CtrTest, RoundTripAndSeparation) {
   const std::string key = Pattern(16);
   for (size_t n : {0, 1, 16, 17, 4096}) {
     const std::string pt = Pattern(n);
-    SONORA_ASSERT_OK_AND_ASSIGN(std::string ct, Aes128Ctr(key, 5, pt));
+    SONORA_ASSERT_OK_AND_ASSIGN(std::string ct, Aes128Ctr(key, CounterBlock(5, 0), pt));
     EXPECT_EQ(ct.size(), n);
-    EXPECT_EQ(Aes128Ctr(key, 5, ct).value_or("<error>"), pt) << n;
+    EXPECT_EQ(Aes128Ctr(key, CounterBlock(5, 0), ct).value_or("<error>"), pt) << n;
     if (n > 0) {
       EXPECT_NE(ct, pt) << n;
-      EXPECT_NE(Aes128Ctr(key, 6, pt).value_or(""), ct) << n;
+      EXPECT_NE(Aes128Ctr(key, CounterBlock(6, 0), pt).value_or(""), ct) << n;
     }
   }
 }
 
-TEST(Aes128CtrTest, BadKey) {
-  EXPECT_THAT(Aes128Ctr(Pattern(15), 0, "x"), StatusIs(Code::kInvalidArgument));
-  EXPECT_THAT(Aes128Ctr("", 0, "x"), StatusIs(Code::kInvalidArgument));
+TEST(Aes128CtrTest, BadKeyOrCounterBlock) {
+  EXPECT_THAT(Aes128Ctr(Pattern(15), CounterBlock(0, 0), "x"), StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(Aes128Ctr("", CounterBlock(0, 0), "x"), StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(Aes128Ctr(Pattern(16), "short", "x"), StatusIs(Code::kInvalidArgument));
+}
+
+// A sealed chunk is its counter block, then the chunk under AES-128-CTR from that block; the
+// block is the documented HMAC prefix, so a client needs nothing but the key to open it.
+TEST(SealChunkTest, LayoutMatchesTheDocumentedFormat) {
+  const std::string key = Pattern(16);
+  const std::string clear = Pattern(1000);
+  SONORA_ASSERT_OK_AND_ASSIGN(std::string sealed, SealChunk(key, "320", "chunk_3.ogg", clear));
+  ASSERT_EQ(sealed.size(), clear.size() + kCounterBlockBytes);
+  const std::string block = sealed.substr(0, kCounterBlockBytes);
+  EXPECT_EQ(block, internal::HmacSha256(key, "3:320|11:chunk_3.ogg").substr(0, 8) +
+                       std::string(8, '\0'));
+  EXPECT_EQ(block, ChunkCounterBlock(key, "320", "chunk_3.ogg"));
+  EXPECT_EQ(sealed.substr(kCounterBlockBytes), Aes128Ctr(key, block, clear).value_or(""));
+  EXPECT_EQ(OpenSealedChunk(key, sealed).value_or("<error>"), clear);
+  // Deterministic: the same file sealed twice (another node, another request) is the same.
+  EXPECT_EQ(SealChunk(key, "320", "chunk_3.ogg", clear).value_or(""), sealed);
+}
+
+// No two files under one key share keystream: the same chunk of another rendition, another
+// chunk of the same rendition, and the lossless file all start from different counter blocks.
+// (Before, chunk i of every rendition of a session used the same counter.)
+TEST(SealChunkTest, FilesUnderOneKeyNeverShareKeystream) {
+  const std::string key = Pattern(16);
+  std::set<std::string> blocks;
+  for (std::string rendition : {"96", "160", "320", "lossless"}) {
+    for (int i = 0; i < 200; ++i) {
+      blocks.insert(ChunkCounterBlock(key, rendition, "chunk_" + std::to_string(i) + ".ogg"));
+    }
+  }
+  blocks.insert(ChunkCounterBlock(key, "lossless", "track.flac"));
+  EXPECT_EQ(blocks.size(), 4u * 200u + 1u);
+  // Length prefixes keep ("1", "60/x") and ("16", "0/x") apart.
+  EXPECT_NE(ChunkCounterBlock(key, "1", "60chunk"), ChunkCounterBlock(key, "16", "0chunk"));
+}
+
+TEST(SealChunkTest, WrongKeyOrTruncatedInput) {
+  const std::string clear = Pattern(500);
+  SONORA_ASSERT_OK_AND_ASSIGN(std::string sealed,
+                              SealChunk(Pattern(16), "160", "chunk_0.ogg", clear));
+  std::string other_key = Pattern(16);
+  other_key[0] ^= 1;
+  EXPECT_NE(OpenSealedChunk(other_key, sealed).value_or(""), clear);
+  EXPECT_THAT(OpenSealedChunk(Pattern(16), sealed.substr(0, 15)),
+              StatusIs(Code::kInvalidArgument));
+  EXPECT_EQ(OpenSealedChunk(Pattern(16), sealed.substr(0, 16)).value_or("<error>"), "");
+  EXPECT_THAT(SealChunk(Pattern(15), "160", "chunk_0.ogg", clear),
+              StatusIs(Code::kInvalidArgument));
 }
 
 // Runs the openssl CLI on `input`; nullopt when it is missing or fails.
@@ -206,14 +261,13 @@ TEST(OpensslCliTest, DecryptsOurCbcOutput) {
   }
 }
 
-TEST(OpensslCliTest, DecryptsOurCtrOutput) {
+TEST(OpensslCliTest, DecryptsOurSealedChunks) {
   if (!HaveOpensslCli()) GTEST_SKIP() << "openssl CLI not installed";
   const std::string key = Pattern(16);
-  const uint64_t chunk = 77;
   const std::string pt = Pattern(5000);
-  SONORA_ASSERT_OK_AND_ASSIGN(std::string ct, Aes128Ctr(key, chunk, pt));
-  const std::optional<std::string> got =
-      OpensslDecrypt("aes-128-ctr", key, CounterBlock(chunk, 0), ct);
+  SONORA_ASSERT_OK_AND_ASSIGN(std::string sealed, SealChunk(key, "320", "chunk_77.ogg", pt));
+  const std::optional<std::string> got = OpensslDecrypt(
+      "aes-128-ctr", key, sealed.substr(0, kCounterBlockBytes), sealed.substr(kCounterBlockBytes));
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(*got, pt);
 }

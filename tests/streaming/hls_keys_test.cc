@@ -132,5 +132,21 @@ TEST_F(HlsKeysTest, KeyRotatesWithThePeriod) {
   EXPECT_EQ(before, keys_.Key("track_1", "hls_160", 19999));
 }
 
+// The key of a track's sealed chunks: documented derivation (salt "sonora-track-v1", info
+// track and period length-prefixed), one per track and period, never an HLS key.
+TEST_F(HlsKeysTest, TrackKeyFollowsTheDocumentedDerivationAndRotatesDaily) {
+  const std::string k = keys_.TrackKey("track_xyz", 19675);
+  EXPECT_EQ(k, internal::HkdfSha256(Bytes(0, 32), "sonora-track-v1", "9:track_xyz|5:19675", 16));
+  EXPECT_EQ(k.size(), 16u);
+  EXPECT_EQ(k, HlsKeys(Bytes(0, 32), clock_).TrackKey("track_xyz", 19675));
+  EXPECT_NE(k, keys_.TrackKey("track_xyz", 19676));
+  EXPECT_NE(k, keys_.TrackKey("track_xy", 19675));
+  for (const char* r : {"hls_96", "hls_160", "hls_256"}) EXPECT_NE(k, keys_.Key("track_xyz", r, 19675));
+  // The period of a time, as CurrentPeriod computes it for now.
+  EXPECT_EQ(HlsKeys::PeriodOf(19675 * kDayMillis + 12345), keys_.CurrentPeriod());
+  EXPECT_EQ(HlsKeys::PeriodOf(20000 * kDayMillis - 1), 19999);
+  EXPECT_EQ(HlsKeys::PeriodOf(20000 * kDayMillis), 20000);
+}
+
 }  // namespace
 }  // namespace sonora::streaming

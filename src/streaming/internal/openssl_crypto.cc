@@ -203,17 +203,13 @@ Result<std::string> Aes128CbcDecrypt(std::string_view key, std::string_view iv,
   return RunCipher(EVP_aes_128_cbc(), Direction::kDecrypt, /*pad=*/true, key, iv, ciphertext);
 }
 
-Result<std::string> Aes128Ctr(std::string_view key, uint64_t chunk_index, std::string_view data) {
-  if (key.size() != kAesKeyBytes) return Status::InvalidArgument("key", "must be 16 bytes");
-  // Counter block: chunk index, 8 bytes big-endian, then 8 zero bytes. EVP's CTR mode
-  // increments the whole block as a big-endian integer, so block j of a chunk uses
-  // (chunk_index, j): chunks never share keystream until a chunk exceeds 2^64 blocks.
-  std::string counter(kAesBlockBytes, '\0');
-  for (int i = 0; i < 8; ++i) {
-    counter[static_cast<size_t>(i)] = static_cast<char>((chunk_index >> (8 * (7 - i))) & 0xFF);
-  }
+Result<std::string> Aes128Ctr(std::string_view key, std::string_view counter_block,
+                              std::string_view data) {
+  SONORA_RETURN_IF_ERROR(CheckKeyAndIv(key, counter_block));
   if (data.empty()) return std::string();
-  return RunCipher(EVP_aes_128_ctr(), Direction::kEncrypt, /*pad=*/false, key, counter, data);
+  // EVP's CTR mode increments the whole 16-byte block as a big-endian integer.
+  return RunCipher(EVP_aes_128_ctr(), Direction::kEncrypt, /*pad=*/false, key, counter_block,
+                   data);
 }
 
 std::string HlsSequenceIv(uint64_t sequence) {
