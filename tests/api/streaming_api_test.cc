@@ -271,6 +271,49 @@ TEST_P(StreamingApiTest, HlsPlaysEndToEndInFfmpegThroughItsKeys) {
   ExpectError(client().Get(variant + "key-p999999"), 404, "not_found");
 }
 
+// hls.js in Debian's Chromium, as a web player plays the stream (tests/browser/hls_playback.mjs):
+// the master playlist with the bearer token, then signed media playlists, keys and encrypted
+// segments, decoded by the browser's media stack past the 3-second mark. The browser does not
+// care which database served the URLs, so this runs once, on SQLite.
+TEST_P(StreamingApiTest, HlsPlaysInChromiumWithHlsJs) {
+  if (GetParam() != Backend::kSqlite) GTEST_SKIP() << "storage-independent; runs on SQLite";
+  const std::string dir = std::string(SONORA_SOURCE_DIR) + "/tests/browser";
+  const char* chromium_env = std::getenv("CHROMIUM");
+  const std::string chromium = chromium_env ? chromium_env : "/usr/bin/chromium";
+  const bool ready = std::filesystem::exists(dir + "/node_modules/hls.js/dist/hls.min.js") &&
+                     std::filesystem::exists(dir + "/node_modules/playwright-core") &&
+                     std::filesystem::exists(chromium) &&
+                     std::system("node --version > /dev/null 2>&1") == 0;
+  if (!ready) {
+    // CI installs all of it (scripts/install-deps), so there a missing piece is a failure.
+    if (std::getenv("CI") != nullptr) FAIL() << "chromium, node or " << dir << "/node_modules missing";
+    GTEST_SKIP() << "needs chromium, node and tests/browser/node_modules (scripts/install-deps)";
+  }
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium"));
+  const std::string cmd = "node " + dir + "/hls_playback.mjs http://127.0.0.1:" +
+                          std::to_string(server().port()) + " " + token_ + " " + track_ids_[0] +
+                          " 3 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  EXPECT_EQ(status, 0) << out;
+  Json report = Json::parse(out.substr(out.rfind("\n{") == std::string::npos ? out.find('{')
+                                                                            : out.rfind("\n{") + 1),
+                            nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(report.is_object()) << out;
+  EXPECT_EQ(report["ok"], true) << out;
+  EXPECT_EQ(report["mse_aac"], true) << "Chromium takes AAC in fMP4";
+  ASSERT_EQ(report["levels"].size(), 3u) << "premium: three variants\n" << out;
+  for (const Json& level : report["levels"]) EXPECT_EQ(level["codecs"], "mp4a.40.2");
+  EXPECT_GE(report["key_loads"].get<int>(), 1) << "segments are encrypted and keyed";
+  EXPECT_GE(report["fragments"].get<int>(), 1);
+  EXPECT_GE(report["current_time"].get<double>(), 3.0);
+}
+
 TEST_P(StreamingApiTest, PlayerStateAndEventsAreValidatedAndStoredOnce) {
   ASSERT_NO_FATAL_FAILURE(SetUpListener("free"));
   Json play = Play(track_ids_[0]);
