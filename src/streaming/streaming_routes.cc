@@ -288,8 +288,9 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
               d.sealed.Get(f, "ctr", period, [&](std::string clear) {
                 return SealChunk(d.hls_keys.TrackKey(track_id, period), rendition, file, clear);
               }));
-          return ServeSealed(req, copy, "application/octet-stream",
-                             "private, max-age=31536000, immutable");
+          // Public like the clear chunks: the bytes are ciphertext, the same for every paid
+          // listener of the day, and a shared cache may keep them as long as it likes.
+          return ServeSealed(req, copy, "application/octet-stream", kImmutable);
         }
         SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(track_id));
         const media::Rendition* r = manifest.manifest->Find(rendition);

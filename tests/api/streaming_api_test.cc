@@ -134,7 +134,7 @@ TEST_P(StreamingApiTest, PaidTiersGetChunksSealedWithTheirTracksKeyForTheDay) {
   ASSERT_EQ(sealed.status, 200);
   EXPECT_EQ(sealed.body.size(), clear.body.size() + streaming::kCounterBlockBytes);
   EXPECT_EQ(sealed.body.find("OggS"), std::string::npos) << "no Ogg page is readable";
-  EXPECT_EQ(sealed.Header("Cache-Control"), "private, max-age=31536000, immutable");
+  EXPECT_EQ(sealed.Header("Cache-Control"), "public, max-age=31536000, immutable");
   EXPECT_EQ(sealed.Header("Content-Type"), "application/octet-stream");
   auto opened = streaming::OpenSealedChunk(*key, sealed.body);
   ASSERT_TRUE(opened.ok());
