@@ -142,6 +142,39 @@ Result<std::vector<Track>> CatalogRepository::GetAlbumTracksOfTrack(const std::s
                      " ORDER BY t.disc_number, t.track_number, t.track_id LIMIT ?");
 }
 
+Result<std::vector<CatalogRepository::TrackSummary>> CatalogRepository::ScanTrackSummaries() {
+  SONORA_ASSIGN_OR_RETURN(auto rows,
+                          db_.Query("SELECT t.track_id, t.title, t.popularity, t.genres, "
+                                    "t.available_countries, al.release_date, al.genres, "
+                                    "t.album_id "
+                                    "FROM tracks t JOIN albums al ON al.album_id = t.album_id "
+                                    "ORDER BY t.track_id"));
+  std::vector<TrackSummary> out;
+  out.reserve(rows.rows.size());
+  for (const auto& r : rows.rows) {
+    TrackSummary t;
+    t.track_id = r.GetString(0);
+    t.title = r.GetString(1);
+    t.popularity = static_cast<int>(r.GetInt(2));
+    t.genres = SplitList(r.GetString(3));
+    for (auto& g : SplitList(r.GetString(6))) t.genres.push_back(std::move(g));
+    t.markets = SplitList(r.GetString(4));
+    t.release_date = r.GetString(5);
+    t.album_id = r.GetString(7);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> CatalogRepository::ScanTrackArtists() {
+  SONORA_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT track_id, artist_id FROM track_artists "
+                                               "ORDER BY track_id, position"));
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(rows.rows.size());
+  for (const auto& r : rows.rows) out.emplace_back(r.GetString(0), r.GetString(1));
+  return out;
+}
+
 Result<Album> CatalogRepository::GetAlbum(const std::string& album_id) {
   static const std::string sql = std::string(kAlbumSelect) + "WHERE al.album_id = ?";
   SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {album_id}));

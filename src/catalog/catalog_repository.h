@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -43,6 +44,19 @@ class CatalogRepository {
   // its transaction commits, so a reader may see the new number while still reading the old
   // rows; such caches must also bound an entry's age.
   Result<int64_t> ChangeCounter();
+
+  // Whole-catalog scans for models built over every track (recommend/'s snapshot), each one
+  // query, in track id order. Blocks on the database; for batch work, not request paths.
+  struct TrackSummary {
+    std::string track_id, title, album_id;
+    std::string release_date;          // the album's
+    int popularity = 0;
+    std::vector<std::string> genres;   // the track's, then its album's; as stored
+    std::vector<std::string> markets;  // available_countries; empty: everywhere
+  };
+  Result<std::vector<TrackSummary>> ScanTrackSummaries();
+  // Every (track, artist) credit: by track id, then by credit position.
+  Result<std::vector<std::pair<std::string, std::string>>> ScanTrackArtists();
 
   // Lookups by NameKey, inside a write transaction (ingest's find-or-create).
   Result<std::optional<ArtistRef>> FindArtistByKey(store::Session& s, const std::string& key);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "catalog/catalog_repository.h"
 #include "core/log.h"
 #include "core/strings.h"
 #include "recommend/audio_features.h"
@@ -33,15 +34,6 @@ int64_t FileMtime(const std::string& path) {
   auto t = std::filesystem::last_write_time(path, ec);
   if (ec) return kNoFile;
   return static_cast<int64_t>(t.time_since_epoch().count());
-}
-
-std::vector<std::string> Genres(const std::string& list) {
-  std::vector<std::string> out;
-  for (const auto& g : Split(list, ',', true)) {
-    std::string k = ToLower(Trim(g));
-    if (!k.empty()) out.push_back(std::move(k));
-  }
-  return out;
 }
 
 // hnswlib's ef while searching the snapshot's graphs: a Discover Weekly query asks for about
@@ -131,26 +123,25 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
                                                 std::atomic<int64_t>& indexes_built) {
   auto s = std::make_shared<Snapshot>();
   s->built_ms = now_ms;
-  SONORA_ASSIGN_OR_RETURN(auto rows,
-                          db.Query("SELECT t.track_id, t.title, t.popularity, t.genres, "
-                                   "t.available_countries, al.release_date, al.genres, "
-                                   "t.album_id "
-                                   "FROM tracks t JOIN albums al ON al.album_id = t.album_id "
-                                   "ORDER BY t.track_id"));
-  const size_t n = rows.rows.size();
+  catalog::CatalogRepository catalog(db);
+  SONORA_ASSIGN_OR_RETURN(auto rows, catalog.ScanTrackSummaries());
+  const size_t n = rows.size();
   s->track_ids.reserve(n);
   std::unordered_map<std::string, int32_t> albums;
   std::vector<std::vector<std::string>> markets;  // per track; empty: everywhere
   markets.reserve(n);
-  for (const auto& r : rows.rows) {
+  for (auto& r : rows) {
     const auto t = static_cast<int32_t>(s->track_ids.size());
-    s->track_ids.push_back(r.GetString(0));
+    s->track_ids.push_back(r.track_id);
     s->track_index.emplace(s->track_ids.back(), t);
-    s->titles.push_back(r.GetString(1));
-    s->popularity.push_back(static_cast<int>(std::clamp<int64_t>(r.GetInt(2), 0, 100)));
-    std::vector<std::string> genres = Genres(r.GetString(3));
-    for (auto& g : Genres(r.GetString(6))) {
-      if (std::find(genres.begin(), genres.end(), g) == genres.end()) genres.push_back(g);
+    s->titles.push_back(std::move(r.title));
+    s->popularity.push_back(std::clamp(r.popularity, 0, 100));
+    // Genres compare folded; the track's own come first, its album's after them.
+    std::vector<std::string> genres;
+    for (const auto& g : r.genres) {
+      std::string k = ToLower(Trim(g));
+      if (!k.empty() && std::find(genres.begin(), genres.end(), k) == genres.end())
+        genres.push_back(std::move(k));
     }
     s->primary_genre.push_back(genres.empty() ? "" : genres.front());
     std::vector<int32_t> ids;
@@ -161,12 +152,13 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
     }
     std::sort(ids.begin(), ids.end());
     s->track_genres.push_back(std::move(ids));
-    markets.push_back(Split(r.GetString(4), ',', true));
-    s->release_ms.push_back(ReleaseDateMillis(r.GetString(5)));
-    auto [album, added] = albums.emplace(r.GetString(7), static_cast<int32_t>(s->album_ids.size()));
-    if (added) s->album_ids.push_back(r.GetString(7));
+    markets.push_back(std::move(r.markets));
+    s->release_ms.push_back(ReleaseDateMillis(r.release_date));
+    auto [album, added] = albums.emplace(r.album_id, static_cast<int32_t>(s->album_ids.size()));
+    if (added) s->album_ids.push_back(r.album_id);
     s->track_album.push_back(album->second);
   }
+  rows = {};
   s->everywhere.assign(n, 1);
   s->unrestricted.assign(n, 0);
   for (size_t t = 0; t < n; ++t) s->unrestricted[t] = markets[t].empty() ? 1 : 0;
@@ -180,16 +172,15 @@ Result<std::shared_ptr<Snapshot>> BuildSnapshot(store::Database& db, const std::
   markets = {};
 
   s->track_artists.resize(n);
-  SONORA_ASSIGN_OR_RETURN(auto links, db.Query("SELECT track_id, artist_id FROM track_artists "
-                                               "ORDER BY track_id, position"));
-  for (const auto& r : links.rows) {
-    auto t = s->track_index.find(r.GetString(0));
+  SONORA_ASSIGN_OR_RETURN(auto links, catalog.ScanTrackArtists());
+  for (const auto& [track_id, artist_id] : links) {
+    auto t = s->track_index.find(track_id);
     if (t == s->track_index.end()) continue;
     auto [it, added] =
-        s->artist_index.emplace(r.GetString(1), static_cast<int32_t>(s->artist_index.size()));
+        s->artist_index.emplace(artist_id, static_cast<int32_t>(s->artist_index.size()));
     if (added) {
       s->artist_tracks.emplace_back();
-      s->artist_ids.push_back(r.GetString(1));
+      s->artist_ids.push_back(artist_id);
     }
     s->track_artists[static_cast<size_t>(t->second)].push_back(it->second);
     s->artist_tracks[static_cast<size_t>(it->second)].push_back(t->second);
