@@ -232,6 +232,35 @@ TEST(Utf8Test, Table) {
   for (const auto& c : cases) EXPECT_EQ(IsValidUtf8(c.bytes), c.valid) << c.name;
 }
 
+// IsValidUtf8 skips ASCII eight bytes at a time: whatever sits at any offset of a longer ASCII
+// text, and sequences that straddle an eight-byte boundary, must be judged as the plain
+// decoder judges them.
+TEST(Utf8Test, LongTextsAgreeWithTheDecoderAtEveryOffset) {
+  auto reference = [](std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+      const size_t n = DecodeUtf8(s, i);
+      if (n == 0) return false;
+      i += n;
+    }
+    return true;
+  };
+  const std::pair<std::string, bool> inserts[] = {
+      {"\xC3\xA9", true},       {"\xE2\x82\xAC", true}, {"\xF0\x9F\x98\x80", true},
+      {std::string("\0", 1), true}, {"\xC3", false},        {"\xE2\x82", false},
+      {"\x80", false},           {"\xFF", false},          {"\xED\xA0\x80", false},
+      {"\xC0\xAF", false}};
+  for (const auto& [insert, valid] : inserts) {
+    for (size_t at = 0; at <= 24; ++at) {
+      std::string text(24, 'a');
+      text.insert(at, insert);
+      EXPECT_EQ(IsValidUtf8(text), valid) << "offset " << at;
+      EXPECT_EQ(IsValidUtf8(text), reference(text)) << "offset " << at;
+    }
+  }
+  EXPECT_TRUE(IsValidUtf8(std::string(1000, 'x') + "\xC3\xA9"));
+  EXPECT_FALSE(IsValidUtf8(std::string(1000, 'x') + "\xC3"));
+}
+
 TEST(Utf8Test, DecodeGivesLengthAndCodePoint) {
   char32_t cp = 0;
   EXPECT_EQ(DecodeUtf8("a", 0, &cp), 1u);
