@@ -51,13 +51,23 @@ int RunDemo(const Config& config, const DemoOptions& options) {
     std::printf("%s\n", masters.c_str());
     return 0;
   }
-  // 2. The same ingest path real music takes; a second run finds everything unchanged.
+  // Speech-like podcast episodes (2 shows of 3), tagged genre "Podcast", in their own folder so
+  // --masters-only (the ingest benchmark's input) stays music.
+  const std::string podcasts = config.data_dir + "/demo-podcasts";
+  auto episodes = media::WriteDemoPodcasts(podcasts, {});
+  if (!episodes.ok()) {
+    std::fprintf(stderr, "sonora: %s\n", episodes.status().ToString().c_str());
+    return 1;
+  }
+  // 2. The same ingest path real music and podcasts take; a second run finds everything
+  // unchanged.
   media::IngestOptions ingest;
   ingest.jobs = options.jobs;
   ingest.worker.binary = SelfExecutable();
-  auto summary = app.ingester().Run({masters}, ingest);
+  auto summary = app.ingester().Run({masters, podcasts}, ingest);
   log::Info("demo ingest files=" + std::to_string(summary.files) +
             " new=" + std::to_string(summary.ingested) +
+            " episodes=" + std::to_string(summary.episodes) +
             " unchanged=" + std::to_string(summary.unchanged) +
             " failed=" + std::to_string(summary.failed) +
             " seconds=" + std::to_string(static_cast<int>(summary.seconds)));

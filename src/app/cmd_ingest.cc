@@ -24,6 +24,7 @@ int RunIngest(const Config& config, const IngestCommandOptions& options) {
   media::IngestOptions o;
   o.jobs = options.jobs;
   o.force = options.force;
+  o.podcast = options.podcast;
   o.worker.binary = SelfExecutable();
   o.limits.max_duration_ms = int64_t{options.max_minutes} * 60 * 1000;
   auto summary = (*app)->ingester().Run(options.paths, o);
@@ -32,12 +33,13 @@ int RunIngest(const Config& config, const IngestCommandOptions& options) {
   } else {
     std::printf(
         "ingest: %lld files in %.1fs (%.1fx realtime): %lld new, %lld re-encoded, %lld metadata "
-        "updated, %lld unchanged, %lld duplicates, %lld failed\n",
+        "updated, %lld unchanged, %lld duplicates, %lld failed (%lld podcast episodes)\n",
         static_cast<long long>(summary.files), summary.seconds,
         summary.seconds > 0 ? summary.audio_seconds / summary.seconds : 0.0,
         static_cast<long long>(summary.ingested), static_cast<long long>(summary.reencoded),
         static_cast<long long>(summary.metadata_updated), static_cast<long long>(summary.unchanged),
-        static_cast<long long>(summary.duplicates), static_cast<long long>(summary.failed));
+        static_cast<long long>(summary.duplicates), static_cast<long long>(summary.failed),
+        static_cast<long long>(summary.episodes));
     for (const auto& r : summary.results) {
       if (r.outcome == media::Outcome::kFailed || r.outcome == media::Outcome::kDuplicate) {
         std::printf("  %s: %s: %s\n", std::string(media::OutcomeName(r.outcome)).c_str(),

@@ -31,6 +31,7 @@ struct IngestCommandOptions {
   bool json = false;
   bool force = false;
   int max_minutes = 60;
+  bool podcast = false;  // every file is a podcast episode (docs/decisions/0015-podcasts.md)
 };
 int RunIngest(const Config& config, const IngestCommandOptions& options);
 

@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   ingest->add_flag("--json", ingest_options.json, "print a JSON summary on stdout");
   ingest->add_flag("--force", ingest_options.force, "re-encode even unchanged audio");
+  ingest->add_flag("--podcast", ingest_options.podcast,
+                   "ingest every file as a podcast episode (otherwise: genre tag \"Podcast\")");
   ingest
       ->add_option("--max-minutes", ingest_options.max_minutes,
                    "refuse files longer than this (default 60)")

@@ -8,6 +8,7 @@
 #include "auth/auth_routes.h"
 #include "auth/crypto.h"
 #include "catalog/catalog_routes.h"
+#include "catalog/podcast_routes.h"
 #include "core/log.h"
 #include "events/events_routes.h"
 #include "events/listening_routes.h"
@@ -50,6 +51,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                    std::move(token_key));
   app->catalog_repo_ = std::make_unique<catalog::CatalogRepository>(*app->db_);
   app->catalog_ = std::make_unique<catalog::CatalogService>(*app->catalog_repo_);
+  app->podcast_repo_ = std::make_unique<catalog::PodcastRepository>(*app->db_);
+  app->podcasts_ = std::make_unique<catalog::PodcastService>(*app->podcast_repo_);
   app->playlist_repo_ = std::make_unique<library::PlaylistRepository>(*app->db_);
   app->playlists_ = std::make_unique<library::PlaylistService>(*app->db_, *app->playlist_repo_,
                                                                *app->catalog_, app->clock_);
@@ -188,6 +191,7 @@ http::Router& App::BuildRouter() {
   http::AddOpsRoutes(*router_, metrics_, [this] { return db_->Ping(); });
   auth::AddAuthRoutes(*router_, *auth_, limiter_);
   catalog::AddCatalogRoutes(*router_, *catalog_);
+  catalog::AddPodcastRoutes(*router_, *podcasts_);
   // Before the playlist routes: /playlists/discover-weekly would match /playlists/{id}.
   recommend::AddRecommendRoutes(*router_, *recommendations_,
                                 {*discover_weekly_, *daily_mixes_, *release_radar_});

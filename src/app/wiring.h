@@ -10,6 +10,7 @@
 #include "auth/user_repository.h"
 #include "catalog/catalog_repository.h"
 #include "catalog/catalog_service.h"
+#include "catalog/podcast_service.h"
 #include "core/clock.h"
 #include "events/events_repository.h"
 #include "events/events_service.h"
@@ -86,6 +87,8 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<catalog::CatalogRepository> catalog_repo_;
   std::unique_ptr<catalog::CatalogService> catalog_;
+  std::unique_ptr<catalog::PodcastRepository> podcast_repo_;
+  std::unique_ptr<catalog::PodcastService> podcasts_;
   std::unique_ptr<library::PlaylistRepository> playlist_repo_;
   std::unique_ptr<library::PlaylistService> playlists_;
   std::unique_ptr<search::SqlTasteProvider> taste_;

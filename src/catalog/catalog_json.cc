@@ -2,8 +2,7 @@
 
 namespace sonora::catalog {
 
-namespace {
-Json ArtworkJson(const std::optional<std::string>& artwork_id) {
+Json ArtworkImagesJson(const std::optional<std::string>& artwork_id) {
   // Artwork files come from the media pipeline; until a release has artwork there is none.
   Json images = Json::array();
   if (!artwork_id) return images;
@@ -15,8 +14,9 @@ Json ArtworkJson(const std::optional<std::string>& artwork_id) {
   return images;
 }
 
+namespace {
 Json AlbumRefJson(const AlbumRef& a) {
-  Json images = ArtworkJson(a.artwork_id);
+  Json images = ArtworkImagesJson(a.artwork_id);
   return {{"album_id", a.album_id},
           {"title", a.title},
           {"album_type", AlbumTypeName(a.album_type)},
@@ -48,7 +48,7 @@ Json TrackJson(const Track& t, std::string_view market) {
 }
 
 Json AlbumJson(const Album& a, std::string_view market) {
-  Json images = ArtworkJson(a.artwork_id);
+  Json images = ArtworkImagesJson(a.artwork_id);
   Json j = {{"album_id", a.album_id},
             {"title", a.title},
             {"album_type", AlbumTypeName(a.album_type)},
@@ -66,7 +66,7 @@ Json AlbumJson(const Album& a, std::string_view market) {
 }
 
 Json ArtistJson(const Artist& a) {
-  Json images = ArtworkJson(a.image_id);
+  Json images = ArtworkImagesJson(a.image_id);
   return {{"artist_id", a.artist_id},
           {"name", a.name},
           {"genres", a.genres},

@@ -86,7 +86,103 @@ Status WriteMaster(const DemoTrackSpec& t, size_t i, size_t per_artist, uint64_t
   return Status();
 }
 
+struct DemoShow {
+  const char* title;
+  const char* publisher;
+  const char* language;
+  std::array<const char*, 10> episodes;
+  const char* topic;  // for descriptions
+};
+
+constexpr std::array<DemoShow, 2> kShows = {{
+    {"The Signal Path",
+     "Harbor Audio Collective",
+     "en",
+     {"Tape Machines and Tube Warmth", "Why Loudness Wars Ended", "Building a Home Studio",
+      "The Sound of Old Radio", "Microphones Explained", "Mixing for Headphones",
+      "Vinyl Mastering", "Field Recording at Dawn", "Synthesizers Then and Now",
+      "Listening Rooms"},
+     "audio engineering"},
+    {"Kitchen Table Science",
+     "Open Window Media",
+     "en",
+     {"Why Bread Rises", "The Chemistry of Caramel", "Freezing Point Puzzles",
+      "Fermentation Basics", "Salt and Sweetness", "Cast Iron Care", "Coffee Extraction",
+      "The Physics of Popcorn", "Emulsions Everywhere", "Spice Routes"},
+     "everyday science"},
+}};
+
+Status WriteEpisodeMaster(const DemoEpisodeSpec& e, const DemoShow& show, uint64_t seed) {
+  std::error_code ec;
+  fs::create_directories(fs::path(e.path).parent_path(), ec);
+  if (ec) return Status::Unavailable("cannot create " + fs::path(e.path).parent_path().string());
+  if (fs::exists(e.path, ec)) return Status();
+  PcmBuffer pcm = synth::SpeechLike(e.seconds, seed);
+  const std::string tmp = e.path + ".part.flac";
+  SONORA_RETURN_IF_ERROR(WriteAudioFile(pcm, tmp));
+  TrackTags tags;
+  tags.title = e.title;
+  tags.artists = {e.publisher};
+  tags.album = e.show;
+  tags.album_artist = e.publisher;
+  tags.track_number = e.number;
+  tags.date = e.date;
+  tags.genres = {"Podcast"};
+  tags.description = e.description;
+  tags.language = show.language;
+  SONORA_RETURN_IF_ERROR(WriteTags(tmp, tags));
+  fs::rename(tmp, e.path, ec);
+  if (ec) return Status::Unavailable("cannot write " + e.path);
+  return Status();
+}
+
 }  // namespace
+
+Result<std::vector<DemoEpisodeSpec>> WriteDemoPodcasts(const std::string& dir,
+                                                       const DemoPodcastOptions& options) {
+  if (options.shows < 0 || options.shows > static_cast<int>(kShows.size()) ||
+      options.episodes_per_show < 0 || options.episodes_per_show > 10) {
+    return Status::InvalidArgument("options", "demo podcasts: at most 2 shows of 10 episodes");
+  }
+  std::mt19937_64 rng(options.seed);
+  std::vector<DemoEpisodeSpec> specs;
+  for (int s = 0; s < options.shows; ++s) {
+    const DemoShow& show = kShows[static_cast<size_t>(s)];
+    for (int n = 1; n <= options.episodes_per_show; ++n) {
+      DemoEpisodeSpec e;
+      e.show = show.title;
+      e.publisher = show.publisher;
+      e.number = n;
+      e.title = show.episodes[static_cast<size_t>(n - 1)];
+      e.description = "Episode " + std::to_string(n) + " of " + show.title + ", a show about " +
+                      show.topic + ": " + e.title + ".";
+      // Weekly episodes from March 2024: the newest has the highest number.
+      e.date = "2024-" + TwoDigits(3 + (n - 1) / 4) + "-" + TwoDigits(1 + 7 * ((n - 1) % 4));
+      e.seconds = 30 + static_cast<double>(rng() % 61);  // 30-90 s
+      e.path = (fs::path(dir) / show.title / (TwoDigits(n) + " " + e.title + ".flac")).string();
+      specs.push_back(std::move(e));
+    }
+  }
+  // Episodes are independent: render them on every core.
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first_error;
+  auto worker = [&] {
+    for (size_t i = next++; i < specs.size(); i = next++) {
+      const size_t show = i / static_cast<size_t>(options.episodes_per_show);
+      Status st = WriteEpisodeMaster(specs[i], kShows[show], options.seed + i);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!st.ok() && first_error.ok()) first_error = st;
+    }
+  };
+  std::vector<std::thread> threads;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned t = 1; t < cores; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  SONORA_RETURN_IF_ERROR(first_error);
+  return specs;
+}
 
 Result<std::vector<DemoTrackSpec>> WriteDemoLibrary(const std::string& dir,
                                                     const DemoLibraryOptions& options) {

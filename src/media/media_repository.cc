@@ -8,8 +8,9 @@ namespace sonora::media {
 
 namespace {
 
-constexpr std::string_view kColumns =
-    "track_id, source_path, source_size, source_mtime_ms, audio_hash, tags_hash, fingerprint, "
+// Every column but the key, which is track_id or episode_id by table.
+constexpr std::string_view kColumnsAfterKey =
+    "source_path, source_size, source_mtime_ms, audio_hash, tags_hash, fingerprint, "
     "sample_rate, channels, frames, loudness_lufs, true_peak_dbtp, track_gain_db, "
     "preview_start_ms, media_state, media_version, manifest, ingested_at_ms";
 
@@ -56,36 +57,54 @@ void SplitNumbers(const std::string& s, std::array<double, N>& a) {
 
 }  // namespace
 
+MediaRepository::MediaRepository(store::Database& db, MediaTable table) : db_(db), table_(table) {
+  const std::string name = table == MediaTable::kTracks ? "track_media" : "episode_media";
+  const std::string key = table == MediaTable::kTracks ? "track_id" : "episode_id";
+  const std::string select =
+      "SELECT " + key + ", " + std::string(kColumnsAfterKey) + " FROM " + name + " ";
+  find_by_path_sql_ = select + "WHERE source_path = ?";
+  find_by_hash_sql_ = select + "WHERE audio_hash = ? ORDER BY ingested_at_ms LIMIT 1";
+  find_by_id_sql_ = select + "WHERE " + key + " = ?";
+  state_sql_ = "SELECT media_state, media_version FROM " + name + " WHERE " + key + " = ?";
+  upsert_sql_ =
+      "INSERT INTO " + name + " (" + key + ", " + std::string(kColumnsAfterKey) +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (" + key + ") DO UPDATE SET source_path = excluded.source_path, "
+      "source_size = excluded.source_size, source_mtime_ms = excluded.source_mtime_ms, "
+      "audio_hash = excluded.audio_hash, tags_hash = excluded.tags_hash, "
+      "fingerprint = excluded.fingerprint, sample_rate = excluded.sample_rate, "
+      "channels = excluded.channels, frames = excluded.frames, "
+      "loudness_lufs = excluded.loudness_lufs, true_peak_dbtp = excluded.true_peak_dbtp, "
+      "track_gain_db = excluded.track_gain_db, "
+      "preview_start_ms = excluded.preview_start_ms, media_state = excluded.media_state, "
+      "media_version = excluded.media_version, manifest = excluded.manifest, "
+      "ingested_at_ms = excluded.ingested_at_ms";
+  set_state_sql_ = "UPDATE " + name + " SET media_state = ? WHERE " + key + " = ?";
+  update_stat_sql_ =
+      "UPDATE " + name + " SET source_size = ?, source_mtime_ms = ? WHERE " + key + " = ?";
+}
+
 Result<std::optional<TrackMediaRow>> MediaRepository::FindBySourcePath(const std::string& path) {
-  static const std::string sql =
-      "SELECT " + std::string(kColumns) + " FROM track_media WHERE source_path = ?";
-  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {path}));
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(find_by_path_sql_, {path}));
   if (res.rows.empty()) return std::optional<TrackMediaRow>();
   return std::optional<TrackMediaRow>(FromRow(res.rows[0]));
 }
 
 Result<std::optional<TrackMediaRow>> MediaRepository::FindByAudioHash(const std::string& hash) {
-  static const std::string sql = "SELECT " + std::string(kColumns) +
-                                 " FROM track_media WHERE audio_hash = ? ORDER BY "
-                                 "ingested_at_ms LIMIT 1";
-  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {hash}));
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(find_by_hash_sql_, {hash}));
   if (res.rows.empty()) return std::optional<TrackMediaRow>();
   return std::optional<TrackMediaRow>(FromRow(res.rows[0]));
 }
 
 Result<std::optional<TrackMediaRow>> MediaRepository::FindByTrackId(const std::string& id) {
-  static const std::string sql =
-      "SELECT " + std::string(kColumns) + " FROM track_media WHERE track_id = ?";
-  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql, {id}));
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(find_by_id_sql_, {id}));
   if (res.rows.empty()) return std::optional<TrackMediaRow>();
   return std::optional<TrackMediaRow>(FromRow(res.rows[0]));
 }
 
 Result<std::optional<std::pair<std::string, int>>> MediaRepository::FindStateAndVersion(
     const std::string& track_id) {
-  SONORA_ASSIGN_OR_RETURN(
-      auto res, db_.Query("SELECT media_state, media_version FROM track_media WHERE track_id = ?",
-                          {track_id}));
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(state_sql_, {track_id}));
   if (res.rows.empty()) return std::optional<std::pair<std::string, int>>();
   return std::optional<std::pair<std::string, int>>(
       std::make_pair(res.rows[0].GetString(0), static_cast<int>(res.rows[0].GetInt(1))));
@@ -93,37 +112,21 @@ Result<std::optional<std::pair<std::string, int>>> MediaRepository::FindStateAnd
 
 Status MediaRepository::Upsert(store::Session& s, const TrackMediaRow& m) {
   return s
-      .Query(
-          "INSERT INTO track_media (" + std::string(kColumns) +
-              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-              "ON CONFLICT (track_id) DO UPDATE SET source_path = excluded.source_path, "
-              "source_size = excluded.source_size, source_mtime_ms = excluded.source_mtime_ms, "
-              "audio_hash = excluded.audio_hash, tags_hash = excluded.tags_hash, "
-              "fingerprint = excluded.fingerprint, sample_rate = excluded.sample_rate, "
-              "channels = excluded.channels, frames = excluded.frames, "
-              "loudness_lufs = excluded.loudness_lufs, true_peak_dbtp = excluded.true_peak_dbtp, "
-              "track_gain_db = excluded.track_gain_db, "
-              "preview_start_ms = excluded.preview_start_ms, media_state = excluded.media_state, "
-              "media_version = excluded.media_version, manifest = excluded.manifest, "
-              "ingested_at_ms = excluded.ingested_at_ms",
-          {m.track_id, m.source_path, m.source_size, m.source_mtime_ms, m.audio_hash, m.tags_hash,
-           m.fingerprint, m.sample_rate, m.channels, m.frames, m.loudness_lufs, m.true_peak_dbtp,
-           m.track_gain_db, m.preview_start_ms, m.media_state, m.media_version, m.manifest,
-           m.ingested_at_ms})
+      .Query(upsert_sql_,
+             {m.track_id, m.source_path, m.source_size, m.source_mtime_ms, m.audio_hash,
+              m.tags_hash, m.fingerprint, m.sample_rate, m.channels, m.frames, m.loudness_lufs,
+              m.true_peak_dbtp, m.track_gain_db, m.preview_start_ms, m.media_state,
+              m.media_version, m.manifest, m.ingested_at_ms})
       .status();
 }
 
 Status MediaRepository::SetState(const std::string& track_id, const std::string& state) {
-  return db_.Execute("UPDATE track_media SET media_state = ? WHERE track_id = ?", {state, track_id})
-      .status();
+  return db_.Execute(set_state_sql_, {state, track_id}).status();
 }
 
 Status MediaRepository::UpdateSourceStat(const std::string& track_id, int64_t size,
                                          int64_t mtime_ms) {
-  return db_
-      .Execute("UPDATE track_media SET source_size = ?, source_mtime_ms = ? WHERE track_id = ?",
-               {size, mtime_ms, track_id})
-      .status();
+  return db_.Execute(update_stat_sql_, {size, mtime_ms, track_id}).status();
 }
 
 Status MediaRepository::UpsertFeatures(store::Session& s, const std::string& track_id,

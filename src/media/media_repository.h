@@ -1,4 +1,5 @@
-// SQL for the media pipeline's tables: track_media, audio_features, artwork, track_lyrics.
+// SQL for the media pipeline's tables: track_media (or episode_media), audio_features, artwork,
+// track_lyrics.
 #pragma once
 
 #include <optional>
@@ -10,8 +11,13 @@
 
 namespace sonora::media {
 
+// Which media table a repository reads and writes. Episodes keep their media rows in their own
+// table with the same columns (docs/decisions/0015-podcasts.md), so the same code serves both;
+// their files live in the same MediaStore, keyed by the episode id.
+enum class MediaTable { kTracks, kEpisodes };
+
 struct TrackMediaRow {
-  std::string track_id;
+  std::string track_id;  // the media id: a track id, or an episode id in MediaTable::kEpisodes
   std::string source_path;
   int64_t source_size = 0;
   int64_t source_mtime_ms = 0;
@@ -33,7 +39,9 @@ struct TrackMediaRow {
 
 class MediaRepository {
  public:
-  explicit MediaRepository(store::Database& db) : db_(db) {}
+  explicit MediaRepository(store::Database& db, MediaTable table = MediaTable::kTracks);
+
+  MediaTable table() const { return table_; }
 
   Result<std::optional<TrackMediaRow>> FindBySourcePath(const std::string& path);
   // A track whose decoded audio has this hash (any path), if any.
@@ -46,6 +54,7 @@ class MediaRepository {
   Status Upsert(store::Session& s, const TrackMediaRow& row);
   Status SetState(const std::string& track_id, const std::string& state);
   Status UpdateSourceStat(const std::string& track_id, int64_t size, int64_t mtime_ms);
+  // The rest are track-only tables, whatever table() is.
   Status UpsertFeatures(store::Session& s, const std::string& track_id, const AudioFeatures& f);
   Result<std::optional<AudioFeatures>> GetFeatures(const std::string& track_id);
   Status InsertArtworkIfMissing(store::Session& s, const std::string& artwork_id, int64_t now_ms);
@@ -56,6 +65,10 @@ class MediaRepository {
 
  private:
   store::Database& db_;
+  MediaTable table_;
+  // The statements on the media table, built once for table_.
+  std::string find_by_path_sql_, find_by_hash_sql_, find_by_id_sql_, state_sql_, upsert_sql_,
+      set_state_sql_, update_stat_sql_;
 };
 
 }  // namespace sonora::media

@@ -81,7 +81,9 @@ Json TagsJson(const TrackTags& t) {
           {"date", t.date},
           {"genres", t.genres},
           {"isrc", t.isrc},
-          {"explicit", t.explicit_content}};
+          {"explicit", t.explicit_content},
+          {"description", t.description},
+          {"language", t.language}};
 }
 
 // ---- the parent ---------------------------------------------------------------------------
@@ -342,6 +344,8 @@ Result<ParsedMaster> ParseMaster(const std::string& path, const DecodeLimits& li
     tags.genres = t.value("genres", std::vector<std::string>{});
     tags.isrc = t.value("isrc", "");
     tags.explicit_content = t.value("explicit", false);
+    tags.description = t.value("description", "");
+    tags.language = t.value("language", "");
     out.tags = std::move(tags);
   }
   if (reader.blob_size() > 0) out.cover_bytes = std::move(cover);

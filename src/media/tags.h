@@ -20,9 +20,15 @@ struct TrackTags {
   std::vector<std::string> genres;
   std::string isrc;
   bool explicit_content = false;
+  // Podcast fields (docs/decisions/0015-podcasts.md): the COMMENT (else DESCRIPTION) tag, the
+  // iTunes/ID3 convention for an episode's show notes, and LANGUAGE.
+  std::string description;
+  std::string language;
 };
 
 inline constexpr size_t kMaxTagLength = 1024;  // longer values are cut: a tag bomb stays small
+// Descriptions are show notes, longer than names; still bounded.
+inline constexpr size_t kMaxDescriptionLength = 4096;
 
 // Reads tags; absent fields are empty. Never fails on odd tags: kInvalidArgument only when TagLib
 // cannot open the file at all (the caller then relies on the file name).

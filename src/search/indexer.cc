@@ -70,6 +70,33 @@ SearchDocument ArtistDocument(const catalog::Artist& a, int popularity) {
   return d;
 }
 
+SearchDocument ShowDocument(const catalog::Show& s) {
+  SearchDocument d;
+  d.kind = DocKind::kShow;
+  d.id = s.show_id;
+  d.name = s.title;
+  if (!s.publisher.empty()) d.artist_names = {s.publisher};
+  d.text = s.description;
+  d.genres = s.genres;
+  d.explicit_content = s.explicit_content;
+  d.markets = s.available_countries;
+  return d;
+}
+
+SearchDocument EpisodeDocument(const catalog::Episode& e) {
+  SearchDocument d;
+  d.kind = DocKind::kEpisode;
+  d.id = e.episode_id;
+  d.name = e.title;
+  d.album_title = e.show.title;
+  d.text = e.description;
+  d.year = ReleaseYear(e.release_date);
+  d.duration_ms = e.duration_ms;
+  d.explicit_content = e.explicit_content;
+  d.markets = catalog::EpisodeMarkets(e);
+  return d;
+}
+
 Result<std::vector<std::string>> Indexer::Ids(const std::string& sql, const store::Params& params) {
   SONORA_ASSIGN_OR_RETURN(auto r, db_.Query(sql, params));
   std::vector<std::string> ids;
@@ -169,6 +196,36 @@ Status Indexer::ApplyPlaylist(const std::string& id) {
   return index_.Put(d);
 }
 
+Status Indexer::ApplyShow(const std::string& id, bool with_episodes) {
+  auto show = podcasts_.GetShow(id);
+  if (!show.ok()) {
+    if (show.status().code() != Code::kNotFound) return show.status();
+    return index_.Remove(DocKind::kShow, id);
+  }
+  SONORA_RETURN_IF_ERROR(index_.Put(ShowDocument(*show)));
+  if (!with_episodes) return Status();
+  SONORA_ASSIGN_OR_RETURN(auto episodes, podcasts_.ShowEpisodeIds(id));
+  return ApplyEpisodeIds(episodes);
+}
+
+Status Indexer::ApplyEpisodeIds(const std::vector<std::string>& ids) {
+  for (size_t i = 0; i < ids.size(); i += kTrackBatch) {
+    std::vector<std::string> batch(
+        ids.begin() + static_cast<std::ptrdiff_t>(i),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kTrackBatch)));
+    SONORA_ASSIGN_OR_RETURN(auto episodes, podcasts_.GetEpisodes(batch));
+    std::set<std::string> found;
+    for (const auto& e : episodes) {
+      SONORA_RETURN_IF_ERROR(index_.Put(EpisodeDocument(e)));
+      found.insert(e.episode_id);
+    }
+    for (const auto& id : batch) {
+      if (!found.count(id)) SONORA_RETURN_IF_ERROR(index_.Remove(DocKind::kEpisode, id));
+    }
+  }
+  return Status();
+}
+
 Status Indexer::DeleteRows(const std::vector<int64_t>& seqs) {
   for (size_t i = 0; i < seqs.size(); i += 200) {
     std::string sql = "DELETE FROM search_outbox WHERE seq IN (";
@@ -193,7 +250,7 @@ Result<int64_t> Indexer::ApplyPending() {
     std::vector<int64_t> seqs;
     // One application per entity per batch: the last row for it wins, and every application
     // reads the current state anyway.
-    std::vector<std::string> tracks;
+    std::vector<std::string> tracks, episodes;
     std::set<std::pair<std::string, std::string>> done;
     int64_t max_seq = 0;
     for (const auto& row : r.rows) {
@@ -209,11 +266,16 @@ Result<int64_t> Indexer::ApplyPending() {
         SONORA_RETURN_IF_ERROR(ApplyArtist(id, true));
       } else if (kind == "playlist") {
         SONORA_RETURN_IF_ERROR(ApplyPlaylist(id));
+      } else if (kind == "show") {
+        SONORA_RETURN_IF_ERROR(ApplyShow(id, true));
+      } else if (kind == "episode") {
+        episodes.push_back(id);
       } else {
         log::Warn("search outbox: unknown kind '" + kind + "' seq=" + std::to_string(seqs.back()));
       }
     }
     SONORA_RETURN_IF_ERROR(ApplyTrackIds(tracks));
+    SONORA_RETURN_IF_ERROR(ApplyEpisodeIds(episodes));
     // The index commit carries the position; the outbox rows go only once it is durable.
     SONORA_RETURN_IF_ERROR(index_.Commit({{kMetaAppliedSeq, std::to_string(max_seq)}}));
     version_.fetch_add(1);
@@ -263,8 +325,12 @@ Status Indexer::Rebuild(int64_t now_ms, const ProgressFn& progress) {
                           Ids("SELECT playlist_id FROM playlists WHERE public = 1 "
                               "ORDER BY playlist_id",
                               {}));
+  SONORA_ASSIGN_OR_RETURN(auto show_ids, Ids("SELECT show_id FROM shows ORDER BY show_id", {}));
+  SONORA_ASSIGN_OR_RETURN(auto episode_ids,
+                          Ids("SELECT episode_id FROM episodes ORDER BY episode_id", {}));
   const auto total = static_cast<int64_t>(track_ids.size() + album_ids.size() + artist_ids.size() +
-                                          playlist_ids.size());
+                                          playlist_ids.size() + show_ids.size() +
+                                          episode_ids.size());
   int64_t done = 0, since_commit = 0;
   auto step = [&](int64_t n) -> Status {
     done += n;
@@ -307,6 +373,18 @@ Status Indexer::Rebuild(int64_t now_ms, const ProgressFn& progress) {
   for (const auto& id : playlist_ids) {
     SONORA_RETURN_IF_ERROR(ApplyPlaylist(id));
     SONORA_RETURN_IF_ERROR(step(1));
+  }
+  for (const auto& id : show_ids) {
+    SONORA_RETURN_IF_ERROR(ApplyShow(id, false));
+    SONORA_RETURN_IF_ERROR(step(1));
+  }
+  for (size_t i = 0; i < episode_ids.size(); i += kTrackBatch) {
+    std::vector<std::string> batch(
+        episode_ids.begin() + static_cast<std::ptrdiff_t>(i),
+        episode_ids.begin() +
+            static_cast<std::ptrdiff_t>(std::min(episode_ids.size(), i + kTrackBatch)));
+    SONORA_RETURN_IF_ERROR(ApplyEpisodeIds(batch));
+    SONORA_RETURN_IF_ERROR(step(static_cast<int64_t>(batch.size())));
   }
   SONORA_RETURN_IF_ERROR(index_.Commit({{kMetaBuiltAtMs, std::to_string(now_ms)}}));
   version_.fetch_add(1);

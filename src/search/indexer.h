@@ -1,8 +1,9 @@
-// The indexer keeps a SearchIndex equal to the catalog and the public playlists.
+// The indexer keeps a SearchIndex equal to the catalog, the public playlists and the podcasts.
 //
-// Every change to tracks, albums, artists and playlists leaves a row in `search_outbox`, written
-// by triggers in the same transaction as the change (migration 20261123202000; a track's
-// lyrics, table track_lyrics, file their changes under the track: 20261124014000). CatchUp
+// Every change to tracks, albums, artists, playlists, shows and episodes leaves a row in
+// `search_outbox`, written by triggers in the same transaction as the change (migrations
+// 20261123202000 and 20261124043000; a track's lyrics, table track_lyrics, file their changes
+// under the track: 20261124014000). CatchUp
 // applies the rows in seq order: it re-reads each named entity (and what embeds it: an album's
 // tracks, an artist's albums and tracks), puts or removes its document, commits the index with
 // the highest applied seq in the index metadata, and only after that commit deletes the rows it
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "catalog/catalog_repository.h"
+#include "catalog/podcast_repository.h"
 #include "core/result.h"
 #include "search/search_index.h"
 #include "store/database.h"
@@ -44,7 +46,7 @@ using ProgressFn = std::function<void(int64_t, int64_t)>;
 class Indexer {
  public:
   Indexer(store::Database& db, catalog::CatalogRepository& catalog, SearchIndex& index)
-      : db_(db), catalog_(catalog), index_(index) {}
+      : db_(db), catalog_(catalog), index_(index), podcasts_(db) {}
 
   // Applies every outbox row present now. Returns the number of rows applied. Errors: the
   // database's or the index's; rows stay in the outbox for the next call.
@@ -52,9 +54,9 @@ class Indexer {
   // As CatchUp, but returns 0 at once when another thread is applying.
   Result<int64_t> TryCatchUp();
 
-  // Writes every track, album, artist and public playlist into the index (which should be
-  // empty: a rebuild never removes documents), commits with kMetaBuiltAtMs, then deletes the
-  // outbox rows that were present when it started.
+  // Writes every track, album, artist, public playlist, show and episode into the index (which
+  // should be empty: a rebuild never removes documents), commits with kMetaBuiltAtMs, then
+  // deletes the outbox rows that were present when it started.
   Status Rebuild(int64_t now_ms, const ProgressFn& progress);
 
   // True when the index was never completely built (a new or half-built index directory).
@@ -79,12 +81,16 @@ class Indexer {
   Status ApplyAlbum(const std::string& id, bool with_tracks);
   Status ApplyArtist(const std::string& id, bool with_dependents);
   Status ApplyPlaylist(const std::string& id);
+  // A show's document, and with `with_episodes` its episodes' (they carry the show's name).
+  Status ApplyShow(const std::string& id, bool with_episodes);
+  Status ApplyEpisodeIds(const std::vector<std::string>& ids);
   Result<std::vector<std::string>> Ids(const std::string& sql, const store::Params& params);
   Status DeleteRows(const std::vector<int64_t>& seqs);
 
   store::Database& db_;
   catalog::CatalogRepository& catalog_;
   SearchIndex& index_;
+  catalog::PodcastRepository podcasts_;
   std::mutex mu_;  // one applier at a time
   std::atomic<uint64_t> version_{0};
 };
@@ -94,6 +100,11 @@ class Indexer {
 SearchDocument TrackDocument(const catalog::Track& t, const std::string& lyrics);
 SearchDocument AlbumDocument(const catalog::Album& a);
 SearchDocument ArtistDocument(const catalog::Artist& a, int popularity);
+// Shows: name, publisher (as the credit), description (as text), genres, explicit, markets.
+SearchDocument ShowDocument(const catalog::Show& s);
+// Episodes: title, show name (in the album field), description (as text), release year,
+// duration, explicit, markets (catalog::EpisodeMarkets).
+SearchDocument EpisodeDocument(const catalog::Episode& e);
 // The year of "YYYY-MM-DD", "YYYY-MM" or "YYYY"; 0 when unparseable.
 int ReleaseYear(const std::string& release_date);
 

@@ -2,9 +2,8 @@
 // implementation today, the local Xapian index (xapian_index.cc, OpenXapianIndex); the module
 // table reserves a second, a sharded remote index, for the scale-out deployment.
 //
-// Documents are kinds of things a listener searches for. Podcasts do not exist yet: kShow and
-// kEpisode are accepted by queries and answered with empty sections until their ingest writes
-// documents of those kinds (docs/decisions/0011-search.md).
+// Documents are kinds of things a listener searches for: tracks, artists, albums, public
+// playlists, podcast shows and episodes (docs/decisions/0011-search.md, 0015-podcasts.md).
 #pragma once
 
 #include <cstdint>
@@ -32,15 +31,16 @@ std::optional<DocKind> ParseKind(std::string_view name);
 // What the index stores about one thing. Fields a kind lacks stay empty.
 struct SearchDocument {
   DocKind kind = DocKind::kTrack;
-  std::string id;    // catalog id: track_…, artist_…, album_…, playlist_…
-  std::string name;  // title (track, album), name (artist, playlist)
-  std::vector<std::string> artist_names;  // track and album credits, primary first
+  std::string id;    // catalog id: track_…, artist_…, album_…, playlist_…, show_…, episode_…
+  std::string name;  // title (track, album, show, episode), name (artist, playlist)
+  std::vector<std::string> artist_names;  // track and album credits, primary first; a show's
+                                          // publisher
   std::vector<std::string> artist_ids;    // same order; the artist's own id for an artist doc
-  std::string album_title;                // tracks only
-  std::string text;  // lyrics (tracks), description (playlists); kMaxTextBytes are used
+  std::string album_title;                // tracks; an episode's show
+  std::string text;  // lyrics (tracks), description (playlists, shows, episodes); kMaxTextBytes
   std::vector<std::string> genres;
   int year = 0;             // release year; 0 unknown
-  int64_t duration_ms = 0;  // tracks
+  int64_t duration_ms = 0;  // tracks, episodes
   bool explicit_content = false;
   int popularity = 0;                // 0..100
   std::vector<std::string> markets;  // ISO country codes; empty: available everywhere
@@ -76,9 +76,10 @@ struct SearchQuery {
                                 DocKind::kPlaylist};
   int64_t limit = 20;  // per kind
   int64_t offset = 0;
-  // Filters (tracks and albums; a filter a kind lacks excludes nothing of that kind except
-  // where noted): genre and year apply to tracks, albums and artists (genre); duration and
-  // explicit to tracks; market to tracks and albums.
+  // Filters (a filter a kind lacks excludes nothing of that kind): genre applies to tracks,
+  // albums, artists and shows; year to tracks, albums and episodes; duration to tracks and
+  // episodes; explicit to tracks, shows and episodes; market to tracks, albums, shows and
+  // episodes.
   std::vector<std::string> genres;  // any of
   std::optional<int> year_min, year_max;
   std::optional<int64_t> duration_min_ms, duration_max_ms;
@@ -94,7 +95,8 @@ struct SearchQuery {
 
 // A matched field with the matched words wrapped in <em>…</em> (HTML-escaped text).
 struct Highlight {
-  std::string field;  // "title", "artist", "album", "lyrics", "description"
+  std::string field;  // "title", "name", "artist", "album", "lyrics", "description";
+                      // "publisher" (shows), "show" (episodes)
   std::string fragment;
 };
 
@@ -155,9 +157,9 @@ class SearchIndex {
   // Errors: none for any query text (hostile input is cut to the bounds above);
   // kUnavailable when the index cannot be read.
   virtual Result<SearchResults> Search(const SearchQuery& query) = 0;
-  // As-you-type: names of tracks, artists, albums and public playlists whose words start with
-  // the query's words (the last one as a prefix), best first. Lyrics and descriptions are not
-  // searched.
+  // As-you-type: names of tracks, artists, albums, public playlists and podcast shows whose
+  // words start with the query's words (the last one as a prefix), best first. Lyrics and
+  // descriptions are not searched.
   virtual Result<std::vector<Suggestion>> Suggest(std::string_view text, std::string_view market,
                                                   size_t limit) = 0;
 

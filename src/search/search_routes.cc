@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "catalog/catalog_json.h"
+#include "catalog/podcast_json.h"
 #include "core/json.h"
 #include "core/strings.h"
 
@@ -157,6 +158,16 @@ void AddSearchRoutes(http::Router& router, SearchService& service) {
           if (!j.ok()) continue;
           (*j)["highlight"] = HighlightJson(h);
           body["playlists"].push_back(std::move(*j));
+        }
+        for (const auto& m : page.shows) {
+          Json j = catalog::ShowJson(m.item, market);
+          j["highlight"] = HighlightJson(m.hit);
+          body["shows"].push_back(std::move(j));
+        }
+        for (const auto& m : page.episodes) {
+          Json j = catalog::EpisodeJson(m.item, market);
+          j["highlight"] = HighlightJson(m.hit);
+          body["episodes"].push_back(std::move(j));
         }
         int64_t total = 0;
         Json totals = Json::object();

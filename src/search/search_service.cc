@@ -62,7 +62,12 @@ Status ReindexInto(store::Database& db, catalog::CatalogRepository& catalog, con
 
 SearchService::SearchService(store::Database& db, catalog::CatalogRepository& catalog,
                              TasteProvider& taste, const Clock& clock, SearchServiceOptions options)
-    : db_(db), catalog_(catalog), taste_(taste), clock_(clock), options_(std::move(options)) {}
+    : db_(db),
+      catalog_(catalog),
+      podcasts_(db),
+      taste_(taste),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 Status SearchService::Start(const ProgressFn& progress) {
   namespace fs = std::filesystem;
@@ -166,9 +171,25 @@ Status SearchService::Hydrate(SearchPage& page) {
     } else if (kind == DocKind::kPlaylist) {
       page.playlists = kh.hits;
     } else if (kind == DocKind::kShow) {
-      page.shows = kh.hits;
-    } else {
-      page.episodes = kh.hits;
+      std::vector<std::string> ids;
+      for (const auto& h : kh.hits) ids.push_back(h.id);
+      SONORA_ASSIGN_OR_RETURN(auto shows, podcasts_.GetShows(ids));
+      std::unordered_map<std::string, catalog::Show*> by_id;
+      for (auto& s : shows) by_id[s.show_id] = &s;
+      for (const auto& h : kh.hits) {
+        auto it = by_id.find(h.id);
+        if (it != by_id.end()) page.shows.push_back({h, *it->second});
+      }
+    } else if (kind == DocKind::kEpisode) {
+      std::vector<std::string> ids;
+      for (const auto& h : kh.hits) ids.push_back(h.id);
+      SONORA_ASSIGN_OR_RETURN(auto episodes, podcasts_.GetEpisodes(ids));
+      std::unordered_map<std::string, catalog::Episode*> by_id;
+      for (auto& e : episodes) by_id[e.episode_id] = &e;
+      for (const auto& h : kh.hits) {
+        auto it = by_id.find(h.id);
+        if (it != by_id.end()) page.episodes.push_back({h, *it->second});
+      }
     }
   }
   return Status();

@@ -1,6 +1,7 @@
 // Search for the API: owns the index and its indexer, fills in the caller's taste, caches
 // results (seed 004 §3: "cache results for popular queries"), and reads the matched tracks,
-// albums and artists back from the catalog so results carry the catalog's own JSON.
+// albums, artists, shows and episodes back from the catalog so results carry the catalog's own
+// JSON.
 //
 // Thread-safety: all methods may be called from any thread once Start has returned.
 #pragma once
@@ -15,6 +16,8 @@
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_repository.h"
+#include "catalog/podcast.h"
+#include "catalog/podcast_repository.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "search/indexer.h"
@@ -46,7 +49,8 @@ struct SearchPage {
   std::vector<Matched<catalog::Artist>> artists;
   std::vector<Matched<catalog::Album>> albums;
   std::vector<Hit> playlists;  // payload: the playlist's JSON
-  std::vector<Hit> shows, episodes;
+  std::vector<Matched<catalog::Show>> shows;
+  std::vector<Matched<catalog::Episode>> episodes;
   bool cache_hit = false;
 };
 
@@ -88,6 +92,7 @@ class SearchService {
 
   store::Database& db_;
   catalog::CatalogRepository& catalog_;
+  catalog::PodcastRepository podcasts_;
   TasteProvider& taste_;
   const Clock& clock_;
   const SearchServiceOptions options_;

@@ -1033,7 +1033,8 @@ class XapianIndex final : public SearchIndex {
                                           size_t limit) override {
     SearchQuery q;
     q.text = std::string(text);
-    q.kinds = {DocKind::kArtist, DocKind::kTrack, DocKind::kAlbum, DocKind::kPlaylist};
+    q.kinds = {DocKind::kArtist, DocKind::kTrack,    DocKind::kAlbum,
+               DocKind::kPlaylist, DocKind::kShow};
     q.limit = static_cast<int64_t>(limit);
     q.market = std::string(market);
     q.facets = false;
@@ -1198,14 +1199,18 @@ class XapianIndex final : public SearchIndex {
     } else {
       f.require.push_back(TermQuery(db, kind_term, false));
     }
-    const bool has_genres =
-        kind == DocKind::kTrack || kind == DocKind::kAlbum || kind == DocKind::kArtist;
+    const bool has_genres = kind == DocKind::kTrack || kind == DocKind::kAlbum ||
+                            kind == DocKind::kArtist || kind == DocKind::kShow;
     if (has_genres && !q.genres.empty()) {
       std::vector<std::string> terms;
       for (const auto& g : q.genres) terms.push_back("G" + Join(Words(g), " "));
       f.require.push_back(AnyOf(db, terms));
     }
-    const bool dated = kind == DocKind::kTrack || kind == DocKind::kAlbum;
+    const bool dated =
+        kind == DocKind::kTrack || kind == DocKind::kAlbum || kind == DocKind::kEpisode;
+    const bool timed = kind == DocKind::kTrack || kind == DocKind::kEpisode;
+    const bool rated = timed || kind == DocKind::kShow;  // carries an explicit flag
+    const bool sold = dated || kind == DocKind::kShow;   // carries markets
     if (dated && (q.year_min || q.year_max)) {
       const int lo = q.year_min.value_or(0), hi = q.year_max.value_or(9999);
       if (hi >= lo && hi - lo < kMaxYearTerms) {
@@ -1218,19 +1223,19 @@ class XapianIndex final : public SearchIndex {
                                Xapian::sortable_serialise(lo), Xapian::sortable_serialise(hi));
       }
     }
-    if (kind == DocKind::kTrack && (q.duration_min_ms || q.duration_max_ms)) {
+    if (timed && (q.duration_min_ms || q.duration_max_ms)) {
       f.require.emplace_back(
           Xapian::Query::OP_VALUE_RANGE, kSlotDuration,
           Xapian::sortable_serialise(static_cast<double>(q.duration_min_ms.value_or(0))),
           Xapian::sortable_serialise(static_cast<double>(q.duration_max_ms.value_or(INT64_MAX))));
     }
-    if (kind == DocKind::kTrack && q.explicit_content) {
+    if (rated && q.explicit_content) {
       if (*q.explicit_content)
         f.require.push_back(TermQuery(db, "E1", false));
       else
         f.exclude.push_back(TermQuery(db, "E1", false));
     }
-    if (dated && !q.market.empty()) {
+    if (sold && !q.market.empty()) {
       // Restricted documents (M!) not sold in this market.
       f.exclude.emplace_back(Xapian::Query::OP_AND_NOT, TermQuery(db, "M!", false),
                              TermQuery(db, "M" + ToUpper(q.market), false));
@@ -1266,8 +1271,8 @@ class XapianIndex final : public SearchIndex {
       if (!h.empty()) out.push_back({field, std::move(h)});
     };
     add(kind == DocKind::kTrack || kind == DocKind::kAlbum ? "title" : "name", s.name, 0);
-    add("artist", Join(Split(s.artists, kListSep), ", "), 0);
-    add("album", s.album, 0);
+    add(kind == DocKind::kShow ? "publisher" : "artist", Join(Split(s.artists, kListSep), ", "), 0);
+    add(kind == DocKind::kEpisode ? "show" : "album", s.album, 0);
     add(kind == DocKind::kTrack ? "lyrics" : "description", s.text, kLyricsFragment);
     return out;
   }

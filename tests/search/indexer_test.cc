@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "catalog/catalog_repository.h"
+#include "catalog/podcast_repository.h"
 #include "core/clock.h"
 #include "search/search_service.h"
 #include "search/taste.h"
@@ -193,6 +194,87 @@ TEST_P(IndexerTest, RenamesReachEveryDocumentThatEmbedsTheName) {
   ASSERT_TRUE(db().Execute("DELETE FROM tracks WHERE track_id = 'track_1'").ok());
   ASSERT_TRUE(indexer.CatchUp().ok());
   EXPECT_THAT(Find(*index, "harbor"), IsEmpty());
+}
+
+// Podcasts (migration 20261124043000): show and episode writes leave outbox rows in their own
+// transaction, the indexer applies them, a renamed show re-indexes its episodes, deletes remove
+// documents, a crash before indexing is caught up on start, and a rebuild includes them.
+TEST_P(IndexerTest, ShowsAndEpisodesFollowTheOutbox) {
+  catalog::PodcastRepository podcasts(db());
+  auto add = [&](const std::string& episode_id, const std::string& title) {
+    return db().Transact([&](store::Session& s) -> Status {
+      catalog::Show show;
+      show.show_id = "show_1";
+      show.title = "Harbor Talks";
+      show.publisher = "Lighthouse Media";
+      show.created_at_ms = kNow;
+      SONORA_RETURN_IF_ERROR(podcasts.UpsertShow(s, show));
+      catalog::Episode e;
+      e.episode_id = episode_id;
+      e.show.show_id = "show_1";
+      e.title = title;
+      e.description = "fog horns and ferries";
+      e.duration_ms = 60000;
+      e.created_at_ms = kNow;
+      return podcasts.UpsertEpisode(s, e);
+    });
+  };
+  {
+    auto index = OpenIndex();
+    ASSERT_NE(index, nullptr);
+    Indexer indexer(db(), *repo_, *index);
+    ASSERT_THAT(indexer.Rebuild(kNow, nullptr), IsOk());  // an empty, complete index
+  }
+  // The catalog commits; the process "dies" before the indexer runs.
+  ASSERT_THAT(add("episode_1", "Tide Tables"), IsOk());
+  EXPECT_EQ(Backlog(), 2);  // show, episode
+  FixedTaste taste;
+  SearchServiceOptions options;
+  options.index_dir = index_dir_;
+  options.cache_entries = 0;
+  {
+    SearchService service(db(), *repo_, taste, SystemClock::Get(), options);
+    ASSERT_THAT(service.Start(nullptr), IsOk());
+    EXPECT_EQ(Backlog(), 0);
+    SearchQuery q;
+    q.text = "harbor talks";
+    q.kinds = {DocKind::kShow, DocKind::kEpisode};
+    auto page = service.Search("user_1", q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_EQ(page->shows.size(), 1u);
+    EXPECT_EQ(page->shows[0].item.show_id, "show_1");
+    EXPECT_EQ(page->shows[0].item.total_episodes, 1);
+    ASSERT_EQ(page->episodes.size(), 1u);
+    EXPECT_EQ(page->episodes[0].item.episode_id, "episode_1");
+    EXPECT_EQ(page->episodes[0].item.show.title, "Harbor Talks");
+  }
+  auto index = OpenIndex();
+  ASSERT_NE(index, nullptr);
+  Indexer indexer(db(), *repo_, *index);
+  ASSERT_THAT(add("episode_2", "Moon Pull"), IsOk());
+  ASSERT_TRUE(indexer.CatchUp().ok());
+  EXPECT_THAT(Find(*index, "moon pull", DocKind::kEpisode), ElementsAre("episode_2"));
+  EXPECT_THAT(Find(*index, "ferries", DocKind::kEpisode).size(), 2u);  // descriptions
+  // A renamed show reaches its episodes, which carry its name.
+  ASSERT_TRUE(db().Execute("UPDATE shows SET title = 'Undertow Radio' WHERE show_id = 'show_1'")
+                  .ok());
+  ASSERT_TRUE(indexer.CatchUp().ok());
+  EXPECT_THAT(Find(*index, "harbor talks", DocKind::kShow), IsEmpty());
+  EXPECT_THAT(Find(*index, "undertow radio", DocKind::kShow), ElementsAre("show_1"));
+  EXPECT_THAT(Find(*index, "undertow tide", DocKind::kEpisode), ElementsAre("episode_1"));
+  // Podcasts never show up as tracks.
+  EXPECT_THAT(Find(*index, "tide tables", DocKind::kTrack), IsEmpty());
+  // Deleting an episode removes its document.
+  ASSERT_TRUE(db().Execute("DELETE FROM episodes WHERE episode_id = 'episode_2'").ok());
+  ASSERT_TRUE(indexer.CatchUp().ok());
+  EXPECT_THAT(Find(*index, "moon pull", DocKind::kEpisode), IsEmpty());
+  index.reset();
+  // A full rebuild writes the same documents.
+  ASSERT_THAT(ReindexInto(db(), *repo_, index_dir_, kNow, nullptr), IsOk());
+  index = OpenIndex();
+  ASSERT_NE(index, nullptr);
+  EXPECT_THAT(Find(*index, "undertow", DocKind::kShow), ElementsAre("show_1"));
+  EXPECT_THAT(Find(*index, "tide tables", DocKind::kEpisode), ElementsAre("episode_1"));
 }
 
 TEST_P(IndexerTest, PublicPlaylistsOnly) {

@@ -1,15 +1,19 @@
 // The relevance set (issue 6): 70+ queries against a small catalog of real-world names, each
 // asserting the expected result within the top k (never scores). Covers exact matches, typos
 // (AUTO fuzziness), as-you-type prefixes, diacritics and case, filters, market, facets,
-// highlights, popularity, personalization and hostile input.
+// highlights, popularity, personalization and hostile input; podcast shows and episodes built
+// the way the indexer builds them (ShowDocument, EpisodeDocument).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 
+#include "catalog/podcast.h"
 #include "lyrics/lrc.h"
+#include "search/indexer.h"
 #include "search/search_index.h"
 #include "support/temp_dir.h"
 
@@ -467,6 +471,65 @@ std::vector<SearchDocument> Corpus() {
     d.payload = std::string("{\"playlist_id\":\"") + p.id + "\"}";
     docs.push_back(std::move(d));
   }
+  // Podcasts, through the indexer's own document builders.
+  struct S {
+    const char* id;
+    const char* title;
+    const char* publisher;
+    const char* description;
+    std::vector<std::string> markets;
+    bool explicit_content;
+  };
+  std::vector<catalog::Show> shows;
+  for (const S& s : std::vector<S>{
+           {"sh_serial", "Serial", "Serial Productions",
+            "investigative journalism, one story told week by week", {}, false},
+           {"sh_hardcore", "Hardcore History", "Dan Carlin",
+            "long-form history of the ancient world", {}, false},
+           {"sh_radiolab", "Radiolab", "WNYC Studios", "curiosity, science and philosophy",
+            {"US"}, false},
+           {"sh_cbb", "Comedy Bang Bang", "Earwolf", "improvised comedy", {}, true},
+       }) {
+    catalog::Show show;
+    show.show_id = s.id;
+    show.title = s.title;
+    show.publisher = s.publisher;
+    show.description = s.description;
+    show.available_countries = s.markets;
+    show.explicit_content = s.explicit_content;
+    shows.push_back(show);
+    docs.push_back(ShowDocument(show));
+  }
+  struct E {
+    const char* id;
+    size_t show;  // index into shows
+    const char* title;
+    const char* description;
+    const char* date;
+    int64_t duration_ms;
+    bool explicit_content;
+  };
+  for (const E& e : std::vector<E>{
+           {"ep_alibi", 0, "The Alibi", "a high school murder in Baltimore", "2014-10-03",
+            3'180'000, false},
+           {"ep_khans", 1, "Wrath of the Khans", "the Mongol empire rises from the steppe", "2013",
+            14'400'000, false},
+           {"ep_colors", 2, "Colors", "how we see the rainbow", "2012-05-21", 3'600'000, false},
+           {"ep_harris", 3, "Harris Wittels", "a friend remembered", "2014-02-02", 4'000'000,
+            true},
+       }) {
+    catalog::Episode episode;
+    episode.episode_id = e.id;
+    const catalog::Show& show = shows[e.show];
+    episode.show = {show.show_id, show.title, show.publisher, show.artwork_id,
+                    show.available_countries};
+    episode.title = e.title;
+    episode.description = e.description;
+    episode.release_date = e.date;
+    episode.duration_ms = e.duration_ms;
+    episode.explicit_content = e.explicit_content;
+    docs.push_back(EpisodeDocument(episode));
+  }
   return docs;
 }
 
@@ -632,6 +695,29 @@ const std::vector<Case>& Cases() {
       {"exact-over-fuzzy", "green day", K::kArtist, "a_greenday", 1},
       // A word nothing holds: the other words still find it (relaxed to any word).
       {"relaxed", "bad guy zzqqxx", K::kTrack, "t_badguy", 1},
+      // Podcasts: shows by name and publisher, episodes by title, show and description.
+      {"show", "serial", K::kShow, "sh_serial", 1},
+      {"show", "hardcore history", K::kShow, "sh_hardcore", 1},
+      {"show", "dan carlin", K::kShow, "sh_hardcore", 1},
+      {"show", "ancient world", K::kShow, "sh_hardcore", 1},
+      {"show", "hardcor histry", K::kShow, "sh_hardcore", 1},
+      {"show", "radiolab", K::kShow, "sh_radiolab", 1},
+      {"show", "comedy ba", K::kShow, "sh_cbb", 1},
+      {"episode", "the alibi", K::kEpisode, "ep_alibi", 1},
+      {"episode", "serial alibi", K::kEpisode, "ep_alibi", 1},
+      {"episode", "wrath of the kahns", K::kEpisode, "ep_khans", 1},
+      {"episode", "mongol empire", K::kEpisode, "ep_khans", 1},
+      {"episode", "hardcore history", K::kEpisode, "ep_khans", 1},
+      {"episode", "colors", K::kEpisode, "ep_colors", 1},
+      {"episode", "harris", K::kEpisode, "ep_harris", 1,
+       [](SearchQuery& q) { q.explicit_content = true; }},
+      {"episode", "alibi", K::kEpisode, "ep_alibi", 1,
+       [](SearchQuery& q) {
+         q.year_min = 2014;
+         q.year_max = 2014;
+       }},
+      {"episode", "khans", K::kEpisode, "ep_khans", 1,
+       [](SearchQuery& q) { q.duration_min_ms = 10'000'000; }},
   };
   return cases;
 }
@@ -761,13 +847,47 @@ TEST_F(RelevanceTest, PagingIsStableWithAndWithoutTaste) {
   }
 }
 
-TEST_F(RelevanceTest, PodcastKindsAnswerEmptyUntilPodcastsExist) {
-  SearchQuery q = Q("love", K::kShow);
+TEST_F(RelevanceTest, PodcastKindsStayApartFromMusicAndFollowTheirFilters) {
+  // One query, both podcast kinds: each section holds only its kind.
+  SearchQuery q = Q("hardcore history", K::kShow);
   q.kinds = {K::kShow, K::kEpisode};
   SearchResults r = Run(q);
-  EXPECT_TRUE(r.kinds[K::kShow].hits.empty());
-  EXPECT_TRUE(r.kinds[K::kEpisode].hits.empty());
   EXPECT_EQ(r.kinds.size(), 2u);
+  EXPECT_THAT(Ids(r, K::kShow), ::testing::ElementsAre("sh_hardcore"));
+  EXPECT_THAT(Ids(r, K::kEpisode), ::testing::ElementsAre("ep_khans"));
+  // Podcast words never find tracks, and track words never find episodes.
+  EXPECT_THAT(Ids(Run(Q("mongol empire", K::kTrack)), K::kTrack), ::testing::IsEmpty());
+  EXPECT_THAT(Ids(Run(Q("bad guy", K::kEpisode)), K::kEpisode), ::testing::IsEmpty());
+  // Markets: a US-only show and its episodes are hidden elsewhere.
+  EXPECT_THAT(Ids(Run(Q("radiolab", K::kShow, "GB")), K::kShow), ::testing::IsEmpty());
+  EXPECT_THAT(Ids(Run(Q("colors", K::kEpisode, "GB")), K::kEpisode), ::testing::IsEmpty());
+  // Explicit, year and duration filters apply to episodes; explicit to shows.
+  SearchQuery clean = Q("comedy bang bang", K::kShow);
+  clean.explicit_content = false;
+  EXPECT_THAT(Ids(Run(clean), K::kShow), ::testing::IsEmpty());
+  clean = Q("harris", K::kEpisode);
+  clean.explicit_content = false;
+  EXPECT_THAT(Ids(Run(clean), K::kEpisode), ::testing::IsEmpty());
+  SearchQuery old = Q("alibi", K::kEpisode);
+  old.year_max = 2010;
+  EXPECT_THAT(Ids(Run(old), K::kEpisode), ::testing::IsEmpty());
+  SearchQuery shorter = Q("khans", K::kEpisode);
+  shorter.duration_max_ms = 3'600'000;
+  EXPECT_THAT(Ids(Run(shorter), K::kEpisode), ::testing::IsEmpty());
+  // Highlights name the podcast fields.
+  q = Q("dan carlin ancient", K::kShow);
+  r = Run(q);
+  ASSERT_FALSE(r.kinds[K::kShow].hits.empty());
+  std::map<std::string, std::string> fields;
+  for (const auto& h : r.kinds[K::kShow].hits[0].highlights) fields[h.field] = h.fragment;
+  EXPECT_EQ(fields["publisher"], "<em>Dan</em> <em>Carlin</em>");
+  EXPECT_THAT(fields["description"], ::testing::HasSubstr("<em>ancient</em>"));
+  r = Run(Q("serial alibi", K::kEpisode));
+  ASSERT_FALSE(r.kinds[K::kEpisode].hits.empty());
+  fields.clear();
+  for (const auto& h : r.kinds[K::kEpisode].hits[0].highlights) fields[h.field] = h.fragment;
+  EXPECT_EQ(fields["show"], "<em>Serial</em>");
+  EXPECT_EQ(fields["name"], "The <em>Alibi</em>");
 }
 
 TEST_F(RelevanceTest, SuggestCompletesNames) {
@@ -785,6 +905,15 @@ TEST_F(RelevanceTest, SuggestCompletesNames) {
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(s->empty());
   s = index_->Suggest("lo-fi beats", "US", 5);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->empty());
+  // Show names complete too, within the caller's market.
+  s = index_->Suggest("hardcore hist", "US", 5);
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->empty());
+  EXPECT_EQ((*s)[0].text, "Hardcore History");
+  EXPECT_EQ((*s)[0].kind, K::kShow);
+  s = index_->Suggest("radiol", "GB", 5);
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(s->empty());
 }

@@ -41,6 +41,7 @@ Json SummaryJson(const IngestSummary& s) {
   for (const auto& r : s.results) {
     Json f = {{"path", r.path}, {"outcome", OutcomeName(r.outcome)}};
     if (!r.track_id.empty()) f["track_id"] = r.track_id;
+    if (!r.episode_id.empty()) f["episode_id"] = r.episode_id;
     if (!r.message.empty()) f["message"] = r.message;
     files.push_back(std::move(f));
   }
@@ -51,6 +52,7 @@ Json SummaryJson(const IngestSummary& s) {
           {"unchanged", s.unchanged},
           {"duplicates", s.duplicates},
           {"failed", s.failed},
+          {"episodes", s.episodes},
           {"seconds", s.seconds},
           {"audio_seconds", s.audio_seconds},
           {"realtime_factor", s.seconds > 0 ? s.audio_seconds / s.seconds : 0},
@@ -59,7 +61,13 @@ Json SummaryJson(const IngestSummary& s) {
 
 Ingester::Ingester(store::Database& db, catalog::CatalogRepository& catalog, MediaRepository& media,
                    const MediaStore& store, const Clock& clock)
-    : db_(db), catalog_(catalog), media_(media), store_(store), clock_(clock) {}
+    : db_(db),
+      catalog_(catalog),
+      media_(media),
+      store_(store),
+      clock_(clock),
+      podcasts_(db),
+      episode_media_(db, MediaTable::kEpisodes) {}
 
 FileResult Ingester::IngestFile(const std::string& input_path, const IngestOptions& options) {
   using ingest::Plan;
@@ -69,13 +77,19 @@ FileResult Ingester::IngestFile(const std::string& input_path, const IngestOptio
   result.path = ec ? input_path : canonical.string();
   ingest::TrackJob job;
   job.path = result.path;
-  ingest::Deps deps{db_, catalog_, media_, store_, clock_, options};
+  ingest::Deps deps{db_, catalog_, media_, episode_media_, podcasts_, store_, clock_, options};
 
   auto fail = [&](const Status& s) {
     if (!job.staging_dir.empty()) store_.Discard(job.staging_dir);
     result.outcome = Outcome::kFailed;
     result.message = s.ToString();
     result.track_id.clear();
+    return result;
+  };
+  // An episode's id is reported as episode_id, never as a track id.
+  auto done = [&](Outcome outcome, const std::string& id) {
+    result.outcome = outcome;
+    (job.episode ? result.episode_id : result.track_id) = id;
     return result;
   };
   // Stages in the order they run (src/media/README.md).
@@ -85,26 +99,24 @@ FileResult Ingester::IngestFile(const std::string& input_path, const IngestOptio
   result.audio_ms = job.pcm.duration_ms();
   switch (job.plan) {
     case Plan::kUnchanged:
-      result.outcome = Outcome::kUnchanged;
-      result.track_id = job.track_id;
       // A touched-but-identical file: remember the new stat so the next run skips decoding.
       if (job.existing && (job.existing->source_size != job.size ||
                            job.existing->source_mtime_ms != job.mtime_ms)) {
-        media_.UpdateSourceStat(job.track_id, job.size, job.mtime_ms).IgnoreError();
+        ingest::MediaOf(job, deps)
+            .UpdateSourceStat(job.track_id, job.size, job.mtime_ms)
+            .IgnoreError();
       }
-      return result;
+      return done(Outcome::kUnchanged, job.track_id);
     case Plan::kDuplicate:
-      result.outcome = Outcome::kDuplicate;
-      result.track_id = job.duplicate_of;
-      result.message = "same audio as track " + job.duplicate_of;
-      return result;
+      result.message =
+          std::string(job.episode ? "same audio as episode " : "same audio as track ") +
+          job.duplicate_of;
+      return done(Outcome::kDuplicate, job.duplicate_of);
     case Plan::kMetadataOnly:
       s = ingest::Stage6Artwork(job, deps);
       if (s.ok()) s = ingest::Stage8Catalog(job, deps);
       if (!s.ok()) return fail(s);
-      result.outcome = Outcome::kMetadataUpdated;
-      result.track_id = job.track_id;
-      return result;
+      return done(Outcome::kMetadataUpdated, job.track_id);
     case Plan::kFull:
     case Plan::kReencode:
       break;
@@ -114,9 +126,8 @@ FileResult Ingester::IngestFile(const std::string& input_path, const IngestOptio
     s = stage(job, deps);
     if (!s.ok()) return fail(s);
   }
-  result.outcome = job.plan == Plan::kReencode ? Outcome::kReencoded : Outcome::kIngested;
-  result.track_id = job.track_id;
-  return result;
+  return done(job.plan == Plan::kReencode ? Outcome::kReencoded : Outcome::kIngested,
+              job.track_id);
 }
 
 IngestSummary Ingester::Run(const std::vector<std::string>& paths, const IngestOptions& options) {
@@ -175,6 +186,7 @@ IngestSummary Ingester::Run(const std::vector<std::string>& paths, const IngestO
 
   for (const auto& r : summary.results) {
     summary.audio_seconds += static_cast<double>(r.audio_ms) / 1000.0;
+    if (!r.episode_id.empty()) ++summary.episodes;
     switch (r.outcome) {
       case Outcome::kIngested: ++summary.ingested; break;
       case Outcome::kReencoded: ++summary.reencoded; break;

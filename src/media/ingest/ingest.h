@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catalog/catalog_repository.h"
+#include "catalog/podcast_repository.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "media/codec.h"
@@ -30,6 +31,9 @@ struct IngestOptions {
   WorkerOptions worker;
   bool force = false;         // re-encode even when the audio is unchanged
   bool progress = true;       // draw a progress bar on stderr
+  // Every file is a podcast episode (`sonora ingest --podcast`). Otherwise a file is one when
+  // its genre tag is "Podcast" (any case). A path already ingested keeps its kind either way.
+  bool podcast = false;
   // Called once per file as it finishes (from worker threads, serialized).
   std::function<void(const struct FileResult&)> on_file;
 };
@@ -47,7 +51,8 @@ std::string_view OutcomeName(Outcome o);
 struct FileResult {
   std::string path;
   Outcome outcome = Outcome::kFailed;
-  std::string track_id;  // empty for failures
+  std::string track_id;  // empty for failures and episodes
+  std::string episode_id;  // set instead of track_id for podcast episodes
   std::string message;   // why it failed, or what it duplicates
   int64_t audio_ms = 0;  // decoded duration (0 when not decoded)
 };
@@ -56,6 +61,7 @@ struct IngestSummary {
   int64_t files = 0;
   int64_t ingested = 0, reencoded = 0, metadata_updated = 0, unchanged = 0, duplicates = 0,
           failed = 0;
+  int64_t episodes = 0;  // files (of any outcome but failed) that are podcast episodes
   double seconds = 0;
   double audio_seconds = 0;  // audio decoded and processed
   std::vector<FileResult> results;
@@ -81,6 +87,9 @@ class Ingester {
   MediaRepository& media_;
   const MediaStore& store_;
   const Clock& clock_;
+  // Podcast episodes: their catalog rows and their media table (same database).
+  catalog::PodcastRepository podcasts_;
+  MediaRepository episode_media_;
 };
 
 // Audio file extensions a folder walk picks up.

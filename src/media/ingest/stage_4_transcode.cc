@@ -3,6 +3,7 @@
 //   lossless/track.flac          FLAC for hifi
 //   hls_{96,160,256}/            AAC-LC fMP4 segments for HLS players
 //   preview/preview.ogg          30 s from the track's most energetic stretch, not its intro
+// A podcast episode gets the speech profile only: 96/chunk_<n>.ogg and hls_96/.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -62,6 +63,17 @@ Status Stage4Transcode(TrackJob& job, const Deps& deps) {
   m.duration_ms = job.pcm.duration_ms();
   m.chunk_frames = kChunkLength.count() * job.pcm.sample_rate;
   m.renditions.clear();
+
+  if (job.episode) {
+    const std::string q = std::to_string(kSpeechKbps);
+    fs::create_directories(dir + "/" + q);
+    SONORA_ASSIGN_OR_RETURN(auto chunks, EncodeVorbisChunks(job.pcm, kSpeechKbps, dir + "/" + q));
+    m.renditions.push_back({q, "vorbis", "ogg", kSpeechKbps, std::move(chunks)});
+    fs::create_directories(dir + "/hls_" + q);
+    SONORA_ASSIGN_OR_RETURN(auto segments, EncodeHlsAac(job.pcm, kSpeechKbps, dir + "/hls_" + q));
+    m.renditions.push_back({"hls_" + q, "aac", "fmp4", kSpeechKbps, std::move(segments)});
+    return Status();
+  }
 
   for (int kbps : kVorbisQualities) {
     const std::string sub = dir + "/" + std::to_string(kbps);

@@ -5,6 +5,8 @@
 namespace sonora::media::ingest {
 
 Status Stage7Features(TrackJob& job, const Deps&) {
+  // Features feed music recommendations, which never see an episode: not computed for them.
+  if (job.episode) return Status();
   auto features = AnalyzeFeatures(job.pcm);
   if (features.ok()) {
     job.features = *features;

@@ -46,7 +46,38 @@ bool IsIsrc(const std::string& s) {
 
 }  // namespace
 
+TrackMediaRow MediaRowOf(const TrackJob& job, bool metadata_only) {
+  if (metadata_only) {
+    // Same audio, new tags: the encoded media and its manifest stay.
+    TrackMediaRow row = *job.existing;
+    row.tags_hash = job.tags_hash;
+    row.source_size = job.size;
+    row.source_mtime_ms = job.mtime_ms;
+    return row;
+  }
+  TrackMediaRow row;
+  row.track_id = job.track_id;
+  row.source_path = job.path;
+  row.source_size = job.size;
+  row.source_mtime_ms = job.mtime_ms;
+  row.audio_hash = job.audio_hash;
+  row.tags_hash = job.tags_hash;
+  row.fingerprint = job.fingerprint;
+  row.sample_rate = job.pcm.sample_rate;
+  row.channels = job.pcm.channels;
+  row.frames = job.pcm.frames();
+  row.loudness_lufs = job.loudness.integrated_lufs;
+  row.true_peak_dbtp = job.loudness.true_peak_dbtp;
+  row.track_gain_db = job.loudness.track_gain_db;
+  row.preview_start_ms = job.preview_start_ms;  // 0 for episodes: they have no preview
+  row.media_state = "pending";
+  row.media_version = job.media_version;
+  row.manifest = DumpJson(ManifestToJson(job.manifest));
+  return row;
+}
+
 Status Stage8Catalog(TrackJob& job, const Deps& deps) {
+  if (job.episode) return Stage8Episode(job, deps);
   const TrackTags& t = job.tags;
   const bool metadata_only = job.plan == Plan::kMetadataOnly;
   const int64_t now = deps.clock.NowMillis();
@@ -115,30 +146,8 @@ Status Stage8Catalog(TrackJob& job, const Deps& deps) {
       SONORA_RETURN_IF_ERROR(deps.catalog.RefreshAlbumTrackCount(session, old_album_id));
     }
 
-    TrackMediaRow row;
-    if (metadata_only) {
-      row = *job.existing;
-      row.tags_hash = job.tags_hash;
-      row.source_size = job.size;
-      row.source_mtime_ms = job.mtime_ms;
-    } else {
-      row.track_id = job.track_id;
-      row.source_path = job.path;
-      row.source_size = job.size;
-      row.source_mtime_ms = job.mtime_ms;
-      row.audio_hash = job.audio_hash;
-      row.tags_hash = job.tags_hash;
-      row.fingerprint = job.fingerprint;
-      row.sample_rate = job.pcm.sample_rate;
-      row.channels = job.pcm.channels;
-      row.frames = job.pcm.frames();
-      row.loudness_lufs = job.loudness.integrated_lufs;
-      row.true_peak_dbtp = job.loudness.true_peak_dbtp;
-      row.track_gain_db = job.loudness.track_gain_db;
-      row.preview_start_ms = job.preview_start_ms;
-      row.media_state = "pending";
-      row.media_version = job.media_version;
-      row.manifest = DumpJson(ManifestToJson(job.manifest));
+    TrackMediaRow row = MediaRowOf(job, metadata_only);
+    if (!metadata_only) {
       SONORA_RETURN_IF_ERROR(deps.media.UpsertFeatures(session, job.track_id, job.features));
     }
     row.ingested_at_ms = now;

@@ -11,8 +11,13 @@ namespace sonora::media {
 
 namespace {
 
-std::string Clip(std::string s) {
-  if (s.size() > kMaxTagLength) s.resize(kMaxTagLength);
+std::string Clip(std::string s, size_t max_length = kMaxTagLength) {
+  if (s.size() > max_length) {
+    // Cut at a character boundary, so a long valid value is shortened rather than dropped.
+    size_t cut = max_length;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+  }
   if (!IsValidUtf8(s)) return "";
   return std::string(Trim(s));
 }
@@ -85,6 +90,8 @@ Status WriteTags(const std::string& path, const TrackTags& t) {
   if (!genres.isEmpty()) props["GENRE"] = genres;
   if (!t.isrc.empty()) props["ISRC"] = TagLib::StringList(str(t.isrc));
   if (t.explicit_content) props["EXPLICIT"] = TagLib::StringList(str("1"));
+  if (!t.description.empty()) props["COMMENT"] = TagLib::StringList(str(t.description));
+  if (!t.language.empty()) props["LANGUAGE"] = TagLib::StringList(str(t.language));
   ref.file()->setProperties(props);
   if (!ref.save()) return Status::InvalidArgument("file", "TagLib could not save tags");
   return Status();
@@ -128,6 +135,14 @@ Result<TrackTags> ReadTags(const std::string& path) {
     std::string v = ToLower(First(props, key));
     if (v == "1" || v == "explicit" || v == "true" || v == "yes") t.explicit_content = true;
   }
+  for (const char* key : {"COMMENT", "DESCRIPTION"}) {
+    auto it = props.find(key);
+    if (it == props.end() || it->second.isEmpty()) continue;
+    t.description = Clip(it->second.front().to8Bit(true), kMaxDescriptionLength);
+    if (!t.description.empty()) break;
+  }
+  t.language = First(props, "LANGUAGE");
+  if (t.language.size() > 35) t.language.clear();  // longer than any BCP 47 tag: junk
   return t;
 }
 
