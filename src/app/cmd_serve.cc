@@ -82,7 +82,7 @@ int Serve(App& app) {
     std::unique_lock<std::mutex> lock(mu);
     while (!cv.wait_for(lock, kHousekeepingInterval, [&] { return stop; })) {
       prune_sealed();
-      auto deleted = app.users().DeleteExpiredAccessTokens(app.clock().NowMillis());
+      auto deleted = app.auth().DeleteExpiredAccessTokens();
       if (!deleted.ok()) log::Warn("housekeeping: " + deleted.status().ToString());
       auto expired = app.listening().PurgeExpired(app.clock().NowMillis());
       if (!expired.ok()) log::Warn("housekeeping: " + expired.status().ToString());

@@ -106,6 +106,8 @@ const std::vector<Setting>& Settings() {
       List("cors_origins", &Config::cors_origins),
       List("trusted_proxies", &Config::trusted_proxies),
       Str("token_key_file", &Config::token_key_file),
+      Int64("auth.token_cache_size", &Config::auth_token_cache_size, 0, int64_t{1} << 24),
+      Int64("auth.token_cache_max_age_ms", &Config::auth_token_cache_max_age_ms, 0, 3'600'000),
       Int64("recommend.ann_min_tracks", &Config::recommend_ann_min_tracks, 1, int64_t{1} << 40),
   };
   return kSettings;

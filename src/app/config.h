@@ -34,6 +34,9 @@ struct Config {
   std::vector<std::string> cors_origins = {"*"};
   std::vector<std::string> trusted_proxies;
   std::string token_key_file;  // empty: <data_dir>/keys/token.key
+  // Access-token cache (auth::TokenCacheOptions): entries, and the longest one is trusted.
+  int64_t auth_token_cache_size = 100'000;
+  int64_t auth_token_cache_max_age_ms = 5000;
   // Catalogs of at least this many tracks rank over nearest-neighbour candidates
   // (recommend::kAnnMinTracks).
   int64_t recommend_ann_min_tracks = 20000;

@@ -47,8 +47,12 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   auth::InitCrypto();
   SONORA_ASSIGN_OR_RETURN(std::string token_key, auth::LoadOrCreateKey(config.TokenKeyFile()));
   app->users_ = std::make_unique<auth::UserRepository>(*app->db_);
+  auth::AuthOptions auth_options;
+  auth_options.token_cache.capacity = static_cast<size_t>(config.auth_token_cache_size);
+  auth_options.token_cache.max_age =
+      std::chrono::milliseconds(config.auth_token_cache_max_age_ms);
   app->auth_ = std::make_unique<auth::AuthService>(*app->users_, *app->db_, app->clock_,
-                                                   std::move(token_key));
+                                                   std::move(token_key), auth_options);
   app->catalog_repo_ = std::make_unique<catalog::CatalogRepository>(*app->db_);
   app->catalog_ = std::make_unique<catalog::CatalogService>(*app->catalog_repo_);
   app->podcast_repo_ = std::make_unique<catalog::PodcastRepository>(*app->db_);

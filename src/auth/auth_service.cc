@@ -25,8 +25,12 @@ Status Unauthenticated() { return Status::Unauthenticated("invalid credentials")
 }  // namespace
 
 AuthService::AuthService(UserRepository& users, store::Database& db, const Clock& clock,
-                         std::string token_key)
-    : users_(users), db_(db), clock_(clock), token_key_(std::move(token_key)) {
+                         std::string token_key, AuthOptions options)
+    : users_(users),
+      db_(db),
+      clock_(clock),
+      token_key_(std::move(token_key)),
+      token_cache_(options.token_cache) {
   InitCrypto();
 }
 
@@ -152,26 +156,41 @@ Result<TokenPair> AuthService::Refresh(const std::string& refresh_token) {
     db_.Transact([&](store::Session& session) {
          return users_.RevokeSession(session, reused_session, now);
        }).IgnoreError();  // the 401 below stands either way; the next reuse retries the revoke
+    token_cache_.EraseSession(reused_session);
   }
   if (!s.ok()) return s;
   return pair;
 }
 
 Status AuthService::Logout(const http::Principal& principal) {
-  return db_.Transact([&](store::Session& s) {
-    return users_.RevokeSession(s, principal.session_id, clock_.NowMillis());
+  Status s = db_.Transact([&](store::Session& session) {
+    return users_.RevokeSession(session, principal.session_id, clock_.NowMillis());
   });
+  // Erased after the commit (and even after a failure, which may have committed): a lookup
+  // racing the revocation cannot put the session back (AccessTokenCache::Insert).
+  token_cache_.EraseSession(principal.session_id);
+  return s;
 }
 
 Result<User> AuthService::GetUser(const std::string& user_id) { return users_.FindById(user_id); }
 
 Result<User> AuthService::SetTier(const std::string& user_id, Tier tier) {
-  SONORA_RETURN_IF_ERROR(users_.UpdateTier(user_id, tier));
+  Status updated = users_.UpdateTier(user_id, tier);
+  token_cache_.EraseUser(user_id);  // a downgraded user must not keep the old tier
+  SONORA_RETURN_IF_ERROR(updated);
   return users_.FindById(user_id);
 }
 
 Status AuthService::SetAdmin(const std::string& user_id, bool is_admin) {
-  return users_.UpdateAdmin(user_id, is_admin);
+  Status updated = users_.UpdateAdmin(user_id, is_admin);
+  token_cache_.EraseUser(user_id);
+  return updated;
+}
+
+Result<int64_t> AuthService::DeleteExpiredAccessTokens() {
+  const int64_t now = clock_.NowMillis();
+  token_cache_.EraseExpired(now);
+  return users_.DeleteExpiredAccessTokens(now);
 }
 
 Result<User> AuthService::FindByName(const std::string& name) {
@@ -183,14 +202,28 @@ Result<std::vector<User>> AuthService::ListUsers(int64_t limit, int64_t offset) 
   return users_.List(limit, offset);
 }
 
+std::optional<Result<http::Principal>> AuthService::TryAuthenticate(std::string_view token) {
+  if (token.empty() || token.size() > 128) return Status::Unauthenticated("invalid token");
+  auto cached = token_cache_.Find(HashToken(token_key_, token), clock_.NowMillis());
+  if (!cached) return std::nullopt;
+  return std::move(*cached);
+}
+
 Result<http::Principal> AuthService::Authenticate(std::string_view token) {
   if (token.empty() || token.size() > 128) return Status::Unauthenticated("invalid token");
-  auto owner = users_.FindAccessToken(HashToken(token_key_, token));
+  const std::string hash = HashToken(token_key_, token);
+  if (auto cached = token_cache_.Find(hash, clock_.NowMillis())) return std::move(*cached);
+  // Both read before the query: an erase between here and Insert keeps a stale row out, and
+  // the entry's age counts from before the row was read.
+  const uint64_t generation = token_cache_.generation();
+  const int64_t read_at = clock_.NowMillis();
+  auto owner = users_.FindAccessToken(hash);
   if (!owner.ok()) {
     if (owner.status().code() == Code::kNotFound) return Status::Unauthenticated("invalid token");
     return owner.status();
   }
-  if (owner->expires_at_ms <= clock_.NowMillis()) return Status::Unauthenticated("token expired");
+  const int64_t now = clock_.NowMillis();
+  if (owner->expires_at_ms <= now) return Status::Unauthenticated("token expired");
   http::Principal p;
   p.user_id = owner->user.user_id;
   p.session_id = owner->session_id;
@@ -198,6 +231,7 @@ Result<http::Principal> AuthService::Authenticate(std::string_view token) {
   p.country = owner->user.country;
   p.subscription_tier = std::string(TierName(owner->user.tier));
   p.is_admin = owner->user.is_admin;
+  token_cache_.Insert(hash, p, owner->expires_at_ms, read_at, generation);
   return p;
 }
 

@@ -81,7 +81,14 @@ Router::Router(RouterOptions options, Authenticator& authenticator, RateLimiter&
       limiter_(limiter),
       metrics_(metrics),
       clock_(clock),
-      unmatched_stats_(&metrics.ForAction("unmatched")) {}
+      unmatched_stats_(&metrics.ForAction("unmatched")) {
+  metrics_.AddGauge("sonora_http_attempts_answered",
+                    "Requests answered on the I/O thread by a route's non-blocking attempt.",
+                    [this] { return static_cast<double>(attempts_answered_.load()); });
+  metrics_.AddGauge("sonora_http_attempts_declined",
+                    "Non-blocking attempts that declined and handed the request to a worker.",
+                    [this] { return static_cast<double>(attempts_declined_.load()); });
+}
 
 void Router::Add(Method method, std::string_view pattern, std::string action, RouteOptions options,
                  Handler handler) {
@@ -97,6 +104,13 @@ void Router::Add(Method method, std::string_view pattern, std::string action, Ro
   any_inline_ = any_inline_ || !options.blocking;
   r.handler = std::move(handler);
   routes_.push_back(std::move(r));
+}
+
+void Router::Add(Method method, std::string_view pattern, std::string action, RouteOptions options,
+                 Handler handler, Attempt attempt) {
+  SONORA_CHECK(options.blocking);  // a non-blocking route runs in full on the I/O thread
+  Add(method, pattern, std::move(action), options, std::move(handler));
+  routes_.back().attempt = std::move(attempt);
 }
 
 std::string RoutesMarkdown(const std::vector<RouteInfo>& routes) {
@@ -129,7 +143,13 @@ Router::Match Router::Find(Method method, std::string_view path) const {
     const Route& r = routes_[i];
     if (r.segments.size() != segments.size) continue;
     if (r.method != method && !(method == Method::kHead && r.method == Method::kGet)) continue;
-    if (Fits(r.segments, segments)) return {static_cast<int>(i), !r.options.blocking};
+    if (Fits(r.segments, segments)) {
+      Match m;
+      m.index = static_cast<int>(i);
+      m.runs_inline = !r.options.blocking;
+      m.has_attempt = static_cast<bool>(r.attempt);
+      return m;
+    }
   }
   return {};
 }
@@ -139,39 +159,104 @@ bool Router::RunsInline(Method method, std::string_view path) const {
   return Find(method, path).runs_inline;
 }
 
-Response Router::Dispatch(Request& request) { return DispatchMatched(request, nullptr); }
+Response Router::Dispatch(Request& request) {
+  return DispatchMatched(request, nullptr, nullptr);
+}
 
 Response Router::Dispatch(Request& request, Match match) {
   // A preflight lists every method of the path, so it always scans the table.
   const bool usable = match.index >= 0 && static_cast<size_t>(match.index) < routes_.size() &&
                       request.method != Method::kOptions;
-  return DispatchMatched(request, usable ? &routes_[static_cast<size_t>(match.index)] : nullptr);
+  return DispatchMatched(request, usable ? &routes_[static_cast<size_t>(match.index)] : nullptr,
+                         usable ? &match : nullptr);
 }
 
-Response Router::DispatchMatched(Request& request, const Route* hint) {
-  const int64_t start_us = MonotonicMicros();
-  metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
-
-  // 1. Request id: echo a sane client-sent one, otherwise make one.
+namespace {
+// 1. Request id: echo a sane client-sent one, otherwise make one.
+void AssignRequestId(Request& request) {
   auto incoming_id = request.Header("x-request-id");
   request.request_id = incoming_id && IsAcceptableRequestId(*incoming_id)
                            ? std::string(*incoming_id)
                            : FastRandomBase62(20);
+}
+
+void CapturePathParams(Request& request, const std::vector<std::string>& pattern,
+                       const Segments& segments) {
+  request.path_params.clear();
+  for (size_t i = 0; i < segments.size; ++i) {
+    const std::string& s = pattern[i];
+    if (s.front() == '{') request.path_params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
+  }
+}
+}  // namespace
+
+std::optional<Response> Router::TryDispatch(Request& request, Match& match) {
+  if (!match.has_attempt || match.started || request.method == Method::kOptions ||
+      match.index < 0 || static_cast<size_t>(match.index) >= routes_.size()) {
+    return std::nullopt;
+  }
+  const Route& route = routes_[static_cast<size_t>(match.index)];
+  const auto segments = PathSegments(request.path);
+  if (!route.attempt || !Fits(route.segments, segments)) return std::nullopt;
+  const int64_t start_us = MonotonicMicros();
+  metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
+  AssignRequestId(request);
+  CapturePathParams(request, route.segments, segments);
+
+  std::optional<Response> response;
+  try {
+    Response refusal;
+    switch (Admit(request, route, /*memory_only=*/true, &refusal)) {
+      case Admission::kRefused:
+        response = std::move(refusal);
+        break;
+      case Admission::kUnknown:
+        break;
+      case Admission::kAdmitted: {
+        match.admitted = true;
+        std::optional<Result<Response>> attempt = route.attempt(request);
+        if (attempt && attempt->ok()) {
+          response = std::move(**attempt);
+        } else if (attempt) {
+          response = ErrorResponse(attempt->status(), request.request_id);
+        }
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    log::Error("attempt threw request_id=" + request.request_id + " action=" + route.action +
+               " what=" + e.what());
+    response = ErrorResponse(Status::Internal(e.what()), request.request_id);
+  } catch (...) {
+    response = ErrorResponse(Status::Internal("unknown exception"), request.request_id);
+  }
+  if (!response) {
+    match.started = true;
+    match.start_us = start_us;
+    attempts_declined_.fetch_add(1, std::memory_order_relaxed);
+    metrics_.in_flight().fetch_sub(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  attempts_answered_.fetch_add(1, std::memory_order_relaxed);
+  Finish(request, *response, route.action, route.stats, start_us);
+  metrics_.in_flight().fetch_sub(1, std::memory_order_relaxed);
+  return response;
+}
+
+Response Router::DispatchMatched(Request& request, const Route* hint, const Match* progress) {
+  const bool started = progress && progress->started;
+  const int64_t start_us = started ? progress->start_us : MonotonicMicros();
+  metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
+
+  // 1. Request id (kept when a declined attempt already assigned it).
+  if (!started) AssignRequestId(request);
 
   // 2. Match: the first route whose pattern fits; remember whether only the method differed.
   const auto segments = PathSegments(request.path);
   const Route* match = nullptr;
   bool path_matched = false;
   std::vector<std::string> allowed;
-  auto capture = [&](const Route& r) {
-    request.path_params.clear();
-    for (size_t i = 0; i < segments.size; ++i) {
-      const std::string& s = r.segments[i];
-      if (s.front() == '{') {
-        request.path_params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
-      }
-    }
-  };
+  auto capture = [&](const Route& r) { CapturePathParams(request, r.segments, segments); };
   if (hint && Fits(hint->segments, segments)) {
     match = hint;
     path_matched = true;
@@ -209,7 +294,7 @@ Response Router::DispatchMatched(Request& request, const Route* hint) {
     if (path_matched) response.SetHeader("Allow", Join(allowed, ", "));
   } else {
     try {
-      response = Run(request, match, &path_matched);
+      response = Run(request, match, match == hint && progress && progress->admitted);
     } catch (const std::exception& e) {
       log::Error("handler threw request_id=" + request.request_id + " action=" + action +
                  " what=" + e.what());
@@ -223,35 +308,57 @@ Response Router::DispatchMatched(Request& request, const Route* hint) {
   return response;
 }
 
-Response Router::Run(Request& request, const Route* route, bool*) {
+Router::Admission Router::Admit(Request& request, const Route& route, bool memory_only,
+                                Response* refusal) {
+  auto refuse = [&](const Status& s) {
+    *refusal = ErrorResponse(s, request.request_id);
+    return Admission::kRefused;
+  };
   // 3. Authentication.
   std::optional<std::string_view> authz = request.Header("authorization");
   if (authz) {
     std::string_view v = *authz;
     if (v.size() < 7 || ToLower(v.substr(0, 7)) != "bearer ") {
-      return ErrorResponse(Status::Unauthenticated("Authorization must be 'Bearer <token>'"),
-                           request.request_id);
+      return refuse(Status::Unauthenticated("Authorization must be 'Bearer <token>'"));
     }
-    auto principal = authenticator_.Authenticate(Trim(v.substr(7)));
-    if (!principal.ok()) return ErrorResponse(principal.status(), request.request_id);
-    request.principal = std::move(*principal);
-  } else if (route->options.auth != AuthPolicy::kPublic) {
-    return ErrorResponse(Status::Unauthenticated("missing bearer token"), request.request_id);
+    const std::string_view token = Trim(v.substr(7));
+    std::optional<Result<Principal>> principal;
+    if (memory_only) {
+      principal = authenticator_.TryAuthenticate(token);
+      if (!principal) return Admission::kUnknown;
+    } else {
+      principal = authenticator_.Authenticate(token);
+    }
+    if (!principal->ok()) return refuse(principal->status());
+    request.principal = std::move(**principal);
+  } else if (route.options.auth != AuthPolicy::kPublic) {
+    return refuse(Status::Unauthenticated("missing bearer token"));
   }
-  if (route->options.auth == AuthPolicy::kAdmin && !request.principal->is_admin) {
-    return ErrorResponse(Status::PermissionDenied("admin_required", "admin only"),
-                         request.request_id);
+  if (route.options.auth == AuthPolicy::kAdmin && !request.principal->is_admin) {
+    return refuse(Status::PermissionDenied("admin_required", "admin only"));
   }
 
-  // 4. Rate limit: per user for the API, per client address for credential endpoints.
-  if (route->options.limit == LimitClass::kApi) {
+  // 4. Rate limit: per user for the API, per client address for credential endpoints. The
+  // limiter is in memory (LocalRateLimiter), so this never blocks on the I/O thread.
+  if (route.options.limit == LimitClass::kApi) {
     std::string key =
         request.principal ? "u:" + request.principal->user_id : "ip:" + request.remote_ip;
     Status s = limiter_.Take(key, options_.api_limit);
-    if (!s.ok()) return ErrorResponse(s, request.request_id);
-  } else if (route->options.limit == LimitClass::kAuth) {
+    if (!s.ok()) return refuse(s);
+  } else if (route.options.limit == LimitClass::kAuth) {
     Status s = limiter_.Take("auth-ip:" + request.remote_ip, options_.auth_limit);
-    if (!s.ok()) return ErrorResponse(s, request.request_id);
+    if (!s.ok()) return refuse(s);
+  }
+  return Admission::kAdmitted;
+}
+
+Response Router::Run(Request& request, const Route* route, bool admitted) {
+  // 3 and 4, unless a declined attempt already admitted the request.
+  if (!admitted) {
+    Response refusal;
+    if (Admit(request, *route, /*memory_only=*/false, &refusal) == Admission::kRefused) {
+      return refusal;
+    }
   }
 
   // 5. The handler.

@@ -5,10 +5,18 @@
 // Patterns are literal segments and `{name}` captures of one segment:
 //   router.Add(Method::kGet, "/api/v1/tracks/{id}", "tracks:get", {}, handler);
 // Routes are registered at start-up, before Dispatch is called; Dispatch is thread-safe.
+//
+// A route may also offer an Attempt: the same answer computed from memory only, which the
+// server runs on its I/O thread before handing the request to a worker (TryDispatch). The
+// attempt declines when anything it needs is not in memory, and the request then goes to the
+// worker's Dispatch exactly as it would have without one. Both paths pass the same middleware
+// (request id, authentication, rate limit, errors, headers, metrics, access log), once.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,12 +32,24 @@ namespace sonora::http {
 
 using Handler = std::function<Result<Response>(Request&)>;
 
+// A handler's non-blocking twin: the handler's answer (a response or an error status) when it
+// can be computed without waiting (no database, no disk reads outside the page cache, no
+// locks held across I/O), nullopt to decline. A declined attempt must have done nothing the
+// handler will do again (no writes, no counters), since the handler then runs in full.
+using Attempt = std::function<std::optional<Result<Response>>(const Request&)>;
+
 // Checks a bearer token. Implemented by auth/ (http must not depend on it).
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
   // The principal for `token`. kUnauthenticated when unknown, expired or revoked.
   virtual Result<Principal> Authenticate(std::string_view token) = 0;
+  // Authenticate from memory only, never blocking: the principal or an error when the answer
+  // is known without I/O, nullopt otherwise (then Authenticate decides). The default knows
+  // nothing.
+  virtual std::optional<Result<Principal>> TryAuthenticate(std::string_view) {
+    return std::nullopt;
+  }
 };
 
 enum class AuthPolicy {
@@ -78,6 +98,10 @@ class Router {
 
   void Add(Method method, std::string_view pattern, std::string action, RouteOptions options,
            Handler handler);
+  // As Add, with a non-blocking attempt tried on the I/O thread first (TryDispatch). Only for
+  // blocking routes: a non-blocking route runs in full on the I/O thread anyway.
+  void Add(Method method, std::string_view pattern, std::string action, RouteOptions options,
+           Handler handler, Attempt attempt);
 
   // Routes the request through the middleware; never throws, always returns a response (404
   // or 405 JSON errors when nothing matches; 500 if a handler throws).
@@ -88,10 +112,26 @@ class Router {
   struct Match {
     int index = -1;            // into the route table; -1 when nothing matches
     bool runs_inline = false;  // the route was declared non-blocking
+    bool has_attempt = false;  // the route offers an Attempt (try TryDispatch first)
+    // What a declined TryDispatch already did, so Dispatch does not do it twice: when
+    // `started`, the request id is assigned and the latency counts from `start_us`; when
+    // `admitted`, the principal is set and the rate limit was charged.
+    bool started = false;
+    bool admitted = false;
+    int64_t start_us = 0;
   };
   Match Find(Method method, std::string_view path) const;
-  // As Dispatch(request), with `match` from Find(request.method, request.path).
+  // As Dispatch(request), with `match` from Find(request.method, request.path), possibly
+  // updated by a declined TryDispatch.
   Response Dispatch(Request& request, Match match);
+
+  // Runs the matched route's Attempt through the middleware with authentication from memory
+  // only (Authenticator::TryAuthenticate). Returns the finished response (counted and logged
+  // as Dispatch would) when the attempt or the middleware answered; nullopt when the token is
+  // not known in memory or the attempt declined, after recording in `match` what was done:
+  // the caller then calls Dispatch(request, match), on a thread that may block. Never blocks;
+  // never throws. nullopt at once when the route has no attempt.
+  std::optional<Response> TryDispatch(Request& request, Match& match);
 
   std::vector<RouteInfo> Routes() const;
 
@@ -107,12 +147,18 @@ class Router {
     std::string action;
     RouteOptions options;
     Handler handler;
+    Attempt attempt;  // empty when the route offers none
     ActionStats* stats;
   };
 
-  Response Run(Request& request, const Route* route, bool* path_matched);
-  // Dispatch's body: `hint` is the matched route when the caller already knows it.
-  Response DispatchMatched(Request& request, const Route* hint);
+  enum class Admission { kAdmitted, kRefused, kUnknown };
+  // Authentication, the admin check and the rate limit. kRefused fills `refusal`; kUnknown
+  // only with `memory_only`, when the token is not known without I/O (nothing was charged).
+  Admission Admit(Request& request, const Route& route, bool memory_only, Response* refusal);
+  Response Run(Request& request, const Route* route, bool admitted);
+  // Dispatch's body: `hint` is the matched route when the caller already knows it; `progress`
+  // what a declined TryDispatch did (nullptr: nothing).
+  Response DispatchMatched(Request& request, const Route* hint, const Match* progress);
   void Finish(const Request& request, Response& response, const std::string& action,
               ActionStats* stats, int64_t start_us);
 
@@ -124,6 +170,9 @@ class Router {
   std::vector<Route> routes_;
   bool any_inline_ = false;
   ActionStats* unmatched_stats_;
+  // Attempts that answered and that declined (exported as gauges).
+  std::atomic<uint64_t> attempts_answered_{0};
+  std::atomic<uint64_t> attempts_declined_{0};
 };
 
 }  // namespace sonora::http

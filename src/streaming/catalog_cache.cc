@@ -1,5 +1,6 @@
 #include "streaming/catalog_cache.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -23,6 +24,8 @@ void CachedTrack::AppendJson(std::string& out, std::string_view market) const {
 }
 
 Status CatalogCache::Refresh() {
+  // Taken before the read: every edit committed before this instant is in `counter`.
+  const auto started = Clock::now();
   SONORA_ASSIGN_OR_RETURN(int64_t counter, repo_.ChangeCounter());
   std::lock_guard<std::mutex> lock(mu_);
   if (counter != counter_) {
@@ -30,7 +33,51 @@ Status CatalogCache::Refresh() {
     albums_.clear();
     counter_ = counter;
   }
+  // Only forward: a slow read that started earlier must not extend the window it did not see.
+  refreshed_at_ = std::max(refreshed_at_, started);
   return Status();
+}
+
+bool CatalogCache::RecentlyRefreshed() {
+  const auto now = Clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto age = now - refreshed_at_;
+  if (counter_ < 0 || age >= kMemoryOnlyWindow) return false;
+  if (age < kMemoryOnlyWindow / 2) return true;
+  const bool renewing = renewal_claimed_at_ > refreshed_at_ &&
+                        now - renewal_claimed_at_ < kMemoryOnlyWindow / 2;
+  if (renewing) return true;
+  renewal_claimed_at_ = now;  // this caller's request renews the window on a worker
+  return false;
+}
+
+TrackRef CatalogCache::PeekTrack(const std::string& track_id) {
+  const auto now = Clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  return FreshTrack(track_id, now);
+}
+
+std::optional<std::vector<TrackRef>> CatalogCache::PeekTracks(
+    const std::vector<std::string>& ids) {
+  const auto now = Clock::now();
+  std::vector<TrackRef> out;
+  out.reserve(ids.size());
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& id : ids) {
+    TrackRef t = FreshTrack(id, now);
+    if (!t) return std::nullopt;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::shared_ptr<const std::vector<TrackRef>> CatalogCache::PeekAlbumTracks(
+    const std::string& album_id) {
+  const auto now = Clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = albums_.find(album_id);
+  if (it != albums_.end() && now - it->second.read_at < kRecheck) return it->second.value;
+  return nullptr;
 }
 
 TrackRef CatalogCache::FreshTrack(const std::string& track_id, Clock::time_point now) {

@@ -10,11 +10,17 @@
 // backstop an entry is also read again once older than kRecheck (PostgreSQL shows a sequence
 // value before its transaction commits, so a Refresh() racing an edit may cache the old row
 // under the new counter). docs/decisions/0014-media-fast-path.md records the choice.
+//
+// Memory-only reads (PeekTrack, PeekAlbumTracks) serve play's non-blocking attempt on the I/O
+// thread: they never query, so they trust the last Refresh() for kMemoryOnlyWindow, and an
+// edit committed less than that before a play may be missed by it (docs/decisions/
+// 0009-streaming.md, "Play on the I/O thread").
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,6 +56,8 @@ class CatalogCache {
   static constexpr std::chrono::seconds kRecheck{2};
   static constexpr size_t kMaxEntries = 200'000;  // per map; cleared when full, refills on demand
   static constexpr int64_t kMaxAlbumTracks = 500;
+  // How long after a Refresh() started the memory-only reads answer without a counter read.
+  static constexpr std::chrono::milliseconds kMemoryOnlyWindow{10};
 
   explicit CatalogCache(catalog::CatalogRepository& repo) : repo_(repo) {}
 
@@ -66,6 +74,21 @@ class CatalogCache {
   // The album's tracks by disc and track number (up to kMaxAlbumTracks); empty for an unknown
   // album. Thread-safe.
   Result<std::shared_ptr<const std::vector<TrackRef>>> AlbumTracks(const std::string& album_id);
+
+  // Memory only, never blocking: whether a Refresh() started less than kMemoryOnlyWindow ago,
+  // so the Peek* answers see every catalog edit committed before then. Once half the window
+  // has passed, the first caller is told false (its request goes to a worker, whose Refresh()
+  // renews the window) and the others true until the window ends: under steady load the
+  // window is renewed before it lapses instead of every request falling back together.
+  // Thread-safe.
+  bool RecentlyRefreshed();
+  // Memory only: the cached track, or nullptr when it is not cached fresh (a miss says nothing
+  // about whether the track exists: ask Track()). Thread-safe; never blocks on I/O.
+  TrackRef PeekTrack(const std::string& track_id);
+  // Memory only: the cached album list, or nullptr when it is not cached fresh.
+  std::shared_ptr<const std::vector<TrackRef>> PeekAlbumTracks(const std::string& album_id);
+  // Memory only: the tracks of `ids` in order when every one is cached fresh, else nullopt.
+  std::optional<std::vector<TrackRef>> PeekTracks(const std::vector<std::string>& ids);
 
  private:
   template <typename T>
@@ -86,6 +109,11 @@ class CatalogCache {
   catalog::CatalogRepository& repo_;
   std::mutex mu_;
   int64_t counter_ SONORA_GUARDED_BY(mu_) = -1;
+  // When the latest Refresh() that confirmed counter_ started its read.
+  Clock::time_point refreshed_at_ SONORA_GUARDED_BY(mu_);
+  // When a caller of RecentlyRefreshed() was last sent to renew the window (void once a
+  // Refresh() starts after it, or half a window later).
+  Clock::time_point renewal_claimed_at_ SONORA_GUARDED_BY(mu_);
   std::unordered_map<std::string, Entry<CachedTrack>> tracks_ SONORA_GUARDED_BY(mu_);
   std::unordered_map<std::string, Entry<std::vector<TrackRef>>> albums_ SONORA_GUARDED_BY(mu_);
 };

@@ -35,6 +35,48 @@ std::optional<int> RequestedKbps(std::string_view q) {
   return std::nullopt;
 }
 
+Status BadQuality() {
+  return Status::InvalidArgument("quality", "'quality' must be low, normal, high or lossless");
+}
+
+// A context URI: "sonora:<type>:<id>" (or "spotify:"), type album, playlist or artist.
+struct Context {
+  std::string type;
+  std::string id;
+};
+std::optional<Context> ParseContext(std::string_view uri) {
+  auto parts = Split(uri, ':');
+  const bool known = parts.size() == 3 && (parts[0] == "sonora" || parts[0] == "spotify") &&
+                     (parts[1] == "album" || parts[1] == "playlist" || parts[1] == "artist") &&
+                     IsWellFormedId(parts[2]);
+  if (!known) return std::nullopt;
+  return Context{std::string(parts[1]), std::string(parts[2])};
+}
+
+Status BadContext() {
+  return Status::InvalidArgument("context",
+                                 "'context.uri' must be sonora:album:<id>, sonora:playlist:<id> or "
+                                 "sonora:artist:<id>");
+}
+
+// The album tracks after the current one: from `position + 1` when given, else after its place.
+std::vector<TrackRef> AfterInAlbum(const std::vector<TrackRef>& album_tracks,
+                                   const catalog::Track& current,
+                                   std::optional<int64_t> position) {
+  std::vector<TrackRef> out;
+  size_t start = 0;
+  if (position) {
+    start = static_cast<size_t>(std::max<int64_t>(0, *position)) + 1;
+  } else {
+    for (size_t i = 0; i < album_tracks.size(); ++i)
+      if (album_tracks[i]->track.track_id == current.track_id) start = i + 1;
+  }
+  for (size_t i = start; i < album_tracks.size() && out.size() < kNextTracks; ++i) {
+    out.push_back(album_tracks[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string PlayService::SignedPrefix(const http::Principal& user, const std::string& track_id,
@@ -68,48 +110,115 @@ Result<std::vector<TrackRef>> PlayService::NextTracks(const http::Principal& use
   std::vector<TrackRef> out;
   std::string album_id = current.album.album_id;  // no context: continue the album
   if (request.context_uri) {
-    auto parts = Split(*request.context_uri, ':');
-    const bool known = parts.size() == 3 && (parts[0] == "sonora" || parts[0] == "spotify") &&
-                       (parts[1] == "album" || parts[1] == "playlist" || parts[1] == "artist") &&
-                       IsWellFormedId(parts[2]);
-    if (!known || (parts[1] != "album" && !context_tracks_)) {
-      return Status::InvalidArgument(
-          "context",
-          "'context.uri' must be sonora:album:<id>, sonora:playlist:<id> or "
-          "sonora:artist:<id>");
-    }
-    if (parts[1] != "album") {
+    auto context = ParseContext(*request.context_uri);
+    if (!context || (context->type != "album" && !context_tracks_)) return BadContext();
+    if (context->type != "album") {
       SONORA_ASSIGN_OR_RETURN(auto tracks,
-                              context_tracks_(user, parts[1], parts[2], current.track_id,
+                              context_tracks_(user, context->type, context->id, current.track_id,
                                               request.context_position, kNextTracks));
       for (auto& t : tracks) out.push_back(std::make_shared<const CachedTrack>(std::move(t)));
       return out;
     }
-    album_id = parts[2];
+    album_id = context->id;
   }
   SONORA_ASSIGN_OR_RETURN(auto cached, catalog_.AlbumTracks(album_id));
-  const std::vector<TrackRef>& album_tracks = *cached;
-  size_t start = 0;
-  if (request.context_position) {
-    start = static_cast<size_t>(std::max<int64_t>(0, *request.context_position)) + 1;
-  } else {
-    for (size_t i = 0; i < album_tracks.size(); ++i)
-      if (album_tracks[i]->track.track_id == current.track_id) start = i + 1;
-  }
-  for (size_t i = start; i < album_tracks.size() && out.size() < kNextTracks; ++i) {
-    out.push_back(album_tracks[i]);
-  }
-  return out;
+  return AfterInAlbum(*cached, current, request.context_position);
 }
 
 Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequest& request) {
   auto wanted = RequestedKbps(request.quality);
-  if (!wanted) {
-    return Status::InvalidArgument("quality", "'quality' must be low, normal, high or lossless");
-  }
+  if (!wanted) return BadQuality();
   SONORA_ASSIGN_OR_RETURN(TrackRef cached, CheckPlayable(user, request.track_id));
   const catalog::Track& track = cached->track;
   SONORA_ASSIGN_OR_RETURN(ManifestRef manifest, files_.Manifest(track.track_id));
+  SONORA_ASSIGN_OR_RETURN(std::vector<TrackRef> next, NextTracks(user, track, request));
+  if (next.empty() && autoplay_) {
+    if (auto station = Station(user, track.track_id)) {
+      SONORA_ASSIGN_OR_RETURN(next, catalog_.Tracks(*station));
+    }
+  }
+  return Assemble(user, request, *wanted, std::move(cached), std::move(manifest),
+                  std::move(next));
+}
+
+// Play's steps in the same order, each from memory; every error is the one Play would return
+// at that step, and a miss declines before anything is recorded.
+std::optional<Result<PlayResult>> PlayService::TryPlay(const http::Principal& user,
+                                                       const PlayRequest& request) {
+  auto wanted = RequestedKbps(request.quality);
+  if (!wanted) return Result<PlayResult>(BadQuality());
+  if (!IsWellFormedId(request.track_id)) {
+    return Result<PlayResult>(Status::NotFound("no such track"));
+  }
+  // Play reads the catalog's change counter first; here the last read must be recent enough.
+  if (!catalog_.RecentlyRefreshed()) return std::nullopt;
+  TrackRef cached = catalog_.PeekTrack(request.track_id);
+  if (!cached) return std::nullopt;
+  const catalog::Track& track = cached->track;
+  if (!catalog::AvailableIn(track.available_countries, user.country)) {
+    return Result<PlayResult>(Status::PermissionDenied(
+        "region_restricted", "this track is not available in " + user.country));
+  }
+  std::optional<ManifestRef> manifest = files_.CachedManifest(track.track_id);
+  if (!manifest) return std::nullopt;
+  std::string album_id = track.album.album_id;
+  if (request.context_uri) {
+    auto context = ParseContext(*request.context_uri);
+    if (!context || (context->type != "album" && !context_tracks_)) {
+      return Result<PlayResult>(BadContext());
+    }
+    if (context->type != "album") return std::nullopt;  // playlists and artists: the database
+    album_id = context->id;
+  }
+  auto album_tracks = catalog_.PeekAlbumTracks(album_id);
+  if (!album_tracks) return std::nullopt;
+  std::vector<TrackRef> next = AfterInAlbum(*album_tracks, track, request.context_position);
+  if (next.empty() && autoplay_) {
+    auto station = PeekStation(user, track.track_id);
+    if (!station) return std::nullopt;
+    auto tracks = catalog_.PeekTracks(*station);
+    if (!tracks) return std::nullopt;
+    next = std::move(*tracks);
+  }
+  return Assemble(user, request, *wanted, std::move(cached), std::move(*manifest),
+                  std::move(next));
+}
+
+namespace {
+std::string StationKey(const http::Principal& user, const std::string& current) {
+  return user.country + "/" + current;
+}
+}  // namespace
+
+std::optional<std::vector<std::string>> PlayService::Station(const http::Principal& user,
+                                                             const std::string& current) {
+  if (auto memo = PeekStation(user, current)) return *memo;
+  const auto made_at = std::chrono::steady_clock::now();
+  auto station = autoplay_(user, current, kNextTracks);
+  if (!station.ok()) {
+    log::Warn("autoplay failed track=" + current + " " + station.status().ToString());
+    return std::nullopt;  // not remembered: the next play asks again
+  }
+  auto ids = std::make_shared<const std::vector<std::string>>(std::move(*station));
+  std::lock_guard<std::mutex> lock(stations_mu_);
+  if (stations_.size() >= kMaxStations) stations_.clear();
+  stations_[StationKey(user, current)] = {ids, made_at};
+  return *ids;
+}
+
+std::shared_ptr<const std::vector<std::string>> PlayService::PeekStation(
+    const http::Principal& user, const std::string& current) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(stations_mu_);
+  auto it = stations_.find(StationKey(user, current));
+  if (it == stations_.end() || now - it->second.made_at >= kAutoplayMemo) return nullptr;
+  return it->second.ids;
+}
+
+Result<PlayResult> PlayService::Assemble(const http::Principal& user, const PlayRequest& request,
+                                         int wanted_kbps, TrackRef cached, ManifestRef manifest,
+                                         std::vector<TrackRef> next_tracks) {
+  const catalog::Track& track = cached->track;
   const auth::Tier tier = auth::ParseTier(user.subscription_tier).value_or(auth::Tier::kFree);
 
   PlayResult r;
@@ -119,7 +228,7 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
   for (StreamOption s : AllowedStreams(tier)) {
     if (!r.manifest->Find(s.rendition)) continue;
     // Requests above the tier are capped silently (seed 004: "request.quality = max allowed").
-    if (s.kbps <= *wanted) r.quality = s.key;
+    if (s.kbps <= wanted_kbps) r.quality = s.key;
     r.streams.push_back(std::move(s));
   }
   if (r.quality.empty() && !r.streams.empty()) r.quality = r.streams.front().key;
@@ -135,16 +244,8 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
         SignedPrefix(user, track.track_id, "preview", r.playback_session_id) + "preview.ogg";
   }
   r.hls_url = "/api/v1/stream/" + track.track_id + "/master.m3u8";
-  SONORA_ASSIGN_OR_RETURN(r.next_tracks, NextTracks(user, track, request));
-  if (r.next_tracks.empty() && autoplay_) {
-    auto station = autoplay_(user, track.track_id, kNextTracks);
-    if (station.ok()) {
-      SONORA_ASSIGN_OR_RETURN(r.next_tracks, catalog_.Tracks(*station));
-    } else {
-      log::Warn("autoplay failed track=" + track.track_id + " " + station.status().ToString());
-    }
-  }
-  r.track = cached;
+  r.next_tracks = std::move(next_tracks);
+  r.track = std::move(cached);
 
   // The session is recorded so playback events can refer to it; its row is written behind, and
   // its id carries what chunks and events need until then (streaming/session_ids.h). Paid

@@ -3,15 +3,19 @@
 #pragma once
 
 #include <functional>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/tier.h"
 #include "catalog/catalog_repository.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/thread_annotations.h"
 #include "http/request.h"
 #include "streaming/catalog_cache.h"
 #include "streaming/media_files.h"
@@ -21,6 +25,9 @@
 namespace sonora::streaming {
 
 inline constexpr int kNextTracks = 5;  // queue preview returned with each play
+// How long a station from AutoplayTracks is reused for the same track and country. Stations
+// come from a recommendation snapshot that is itself minutes old; this adds little.
+inline constexpr std::chrono::seconds kAutoplayMemo{2};
 
 struct PlayRequest {
   std::string track_id;
@@ -67,7 +74,9 @@ using ContextTracks = std::function<Result<std::vector<catalog::Track>>(
     const std::string& current, std::optional<int64_t> position, size_t count)>;
 
 // Autoplay (issue 7): what to play when the context has nothing after `current`, a station
-// seeded by it: the ids of at most `count` tracks the user may play. Supplied by the app.
+// seeded by it: the ids of at most `count` tracks the user may play. Supplied by the app. It
+// must depend only on `current` and the user's country: PlayService remembers a station per
+// (track, country) for kAutoplayMemo, so a cached play needs no new station.
 using AutoplayTracks = std::function<Result<std::vector<std::string>>(
     const http::Principal& user, const std::string& current, size_t count)>;
 
@@ -87,6 +96,14 @@ class PlayService {
   // available in the user's country.
   Result<PlayResult> Play(const http::Principal& user, const PlayRequest& request);
 
+  // Play from memory only, for the I/O thread: the same answer and the same errors as Play,
+  // when the track, its album list (or an album context) and its manifest are cached and the
+  // catalog was checked within CatalogCache::kMemoryOnlyWindow; nullopt (having changed
+  // nothing) when Play must run instead: a miss, a playlist or artist context, or autoplay.
+  // Thread-safe; never blocks on I/O (the session row is posted to the write-behind queue).
+  std::optional<Result<PlayResult>> TryPlay(const http::Principal& user,
+                                            const PlayRequest& request);
+
   // A signed URL prefix for one rendition ("/s/<token>/<track>/<rendition>/").
   std::string SignedPrefix(const http::Principal& user, const std::string& track_id,
                            const std::string& rendition, const std::string& session_id) const;
@@ -104,6 +121,11 @@ class PlayService {
   Result<std::vector<TrackRef>> NextTracks(const http::Principal& user,
                                            const catalog::Track& current,
                                            const PlayRequest& request);
+  // The rest of a play once its inputs are known: qualities, session, signed URLs, key, and
+  // the session row posted. No I/O.
+  Result<PlayResult> Assemble(const http::Principal& user, const PlayRequest& request,
+                              int wanted_kbps, TrackRef track, ManifestRef manifest,
+                              std::vector<TrackRef> next_tracks);
 
   SessionRepository& sessions_;
   // Track rows and album track lists, re-read at most every CatalogCache::kRecheck.
@@ -112,8 +134,24 @@ class PlayService {
   const UrlSigner& signer_;
   const HlsKeys& keys_;
   const Clock& clock_;
+  // Autoplay's station for `current`, remembered per (track, country) for kAutoplayMemo.
+  // nullopt when the station failed (logged; next_tracks stays empty, the play goes on).
+  std::optional<std::vector<std::string>> Station(const http::Principal& user,
+                                                  const std::string& current);
+  // The remembered station, memory only; nullptr when there is none fresh.
+  std::shared_ptr<const std::vector<std::string>> PeekStation(const http::Principal& user,
+                                                              const std::string& current);
+
   ContextTracks context_tracks_;
   AutoplayTracks autoplay_;
+
+  struct RememberedStation {
+    std::shared_ptr<const std::vector<std::string>> ids;
+    std::chrono::steady_clock::time_point made_at;
+  };
+  static constexpr size_t kMaxStations = 20'000;  // cleared when full, refills on demand
+  std::mutex stations_mu_;
+  std::unordered_map<std::string, RememberedStation> stations_ SONORA_GUARDED_BY(stations_mu_);
 };
 
 }  // namespace sonora::streaming

@@ -214,13 +214,25 @@ std::string PlayBody(const PlayResult& r, const std::string& market, RenditionJs
 
 void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
   auto rendition_json = std::make_shared<RenditionJsonCache>();
-  router.Add(Method::kPost, "/api/v1/player/play", "player:play", {},
-             [d, rendition_json](Request& req) -> Result<Response> {
-               SONORA_ASSIGN_OR_RETURN(PlayRequest p, ParsePlay(req));
-               SONORA_ASSIGN_OR_RETURN(PlayResult r, d.play.Play(req.user(), p));
-               return Response::Text(200, "application/json",
-                                     PlayBody(r, req.user().country, *rendition_json));
-             });
+  // A play answers on the I/O thread when everything it needs is in memory (TryPlay); the
+  // worker runs Play otherwise. The body is parsed again there: cheaper than carrying it.
+  router.Add(
+      Method::kPost, "/api/v1/player/play", "player:play", {},
+      [d, rendition_json](Request& req) -> Result<Response> {
+        SONORA_ASSIGN_OR_RETURN(PlayRequest p, ParsePlay(req));
+        SONORA_ASSIGN_OR_RETURN(PlayResult r, d.play.Play(req.user(), p));
+        return Response::Text(200, "application/json",
+                              PlayBody(r, req.user().country, *rendition_json));
+      },
+      [d, rendition_json](const Request& req) -> std::optional<Result<Response>> {
+        Result<PlayRequest> p = ParsePlay(req);
+        if (!p.ok()) return Result<Response>(p.status());
+        std::optional<Result<PlayResult>> r = d.play.TryPlay(req.user(), *p);
+        if (!r) return std::nullopt;
+        if (!r->ok()) return Result<Response>(r->status());
+        return Result<Response>(Response::Text(
+            200, "application/json", PlayBody(**r, req.user().country, *rendition_json)));
+      });
 
   router.Add(Method::kGet, "/api/v1/tracks/{id}/preview", "tracks:preview", {},
              [d](Request& req) -> Result<Response> {

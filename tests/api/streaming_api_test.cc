@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "api/api_fixture.h"
 #include "api/listener_fixture.h"
 #include "core/strings.h"
 #include "store/database.h"
+#include "streaming/catalog_cache.h"
 #include "streaming/url_signer.h"
 
 namespace sonora::testing {
@@ -226,11 +228,100 @@ TEST_P(StreamingApiTest, PlayRejectsBadInputUnknownTracksAndOtherRegions) {
   ExpectError(client().Post("/api/v1/player/play", {{"track_id", "track_missing0000000000000"}},
                             Auth()),
               404, "not_found");
+  // A catalog edit reaches every play that starts CatalogCache::kMemoryOnlyWindow after it
+  // commits (plays answered from memory trust the last check for that long; decision 0009).
+  const auto window = 2 * streaming::CatalogCache::kMemoryOnlyWindow;
   Sql("UPDATE tracks SET available_countries = 'US,CA' WHERE track_id = '" + track_ids_[1] + "'");
+  std::this_thread::sleep_for(window);
   ExpectError(client().Post("/api/v1/player/play", {{"track_id", track_ids_[1]}}, Auth()), 403,
               "region_restricted");
   Sql("UPDATE tracks SET available_countries = 'US,SE' WHERE track_id = '" + track_ids_[1] + "'");
+  std::this_thread::sleep_for(window);
   EXPECT_EQ(client().Post("/api/v1/player/play", {{"track_id", track_ids_[1]}}, Auth()).status, 200);
+}
+
+// Issue 4, play on the I/O thread: a play whose token, track, album and manifest are in memory
+// is answered by PlayService::TryPlay without the hand-off to a worker; the first play of a
+// track reads them from the database on a worker. Both answers must be alike in everything
+// but the per-play values (session id, signatures, times).
+TEST_P(StreamingApiTest, PlayAnswersAlikeFromTheDatabaseAndFromMemory) {
+  ASSERT_NO_FATAL_FAILURE(SetUpListener("premium"));
+  auto answered_inline = [&] {
+    HttpResponse m = client().Get("/metrics");
+    const std::string name = "\nsonora_http_attempts_answered ";
+    const size_t at = m.body.find(name);
+    EXPECT_NE(at, std::string::npos) << m.body;
+    return at == std::string::npos ? -1 : std::atoll(m.body.c_str() + at + name.size());
+  };
+  // Plays until one is answered from memory (the catalog must have been checked within the
+  // last CatalogCache::kMemoryOnlyWindow, which a slow machine may miss once or twice).
+  auto play_from_memory = [&](const Json& body, HttpResponse* out) {
+    for (int i = 0; i < 20; ++i) {
+      const int64_t before = answered_inline();
+      *out = client().Post("/api/v1/player/play", body, Auth());
+      if (answered_inline() == before + 1) return true;
+    }
+    return false;
+  };
+  // What must match: everything but the session id, the signed URLs and the times.
+  auto comparable = [](Json j) {
+    j.erase("playback_session_id");
+    j.erase("timestamp");
+    j.erase("expires_at");
+    j["track"].erase("preview_url");
+    for (auto& [key, url] : j["streaming_urls"].items()) {
+      const std::string u = url.get<std::string>();
+      // "/s/<token>/<track>/<rendition>/": keep all but the token.
+      url = u.substr(0, 3) + u.substr(u.find('/', 3));
+    }
+    return j;
+  };
+
+  const int64_t at_start = answered_inline();
+  const Json body = {{"track_id", track_ids_[0]}, {"quality", "high"}};
+  HttpResponse cold = client().Post("/api/v1/player/play", body, Auth());
+  ASSERT_EQ(cold.status, 200) << cold.body;
+  EXPECT_EQ(answered_inline(), at_start) << "a first play reads the database on a worker";
+  HttpResponse warm;
+  ASSERT_TRUE(play_from_memory(body, &warm)) << "no play was answered from memory";
+  ASSERT_EQ(warm.status, 200) << warm.body;
+  for (const char* h : {"Content-Type", "Cache-Control", "X-Content-Type-Options"}) {
+    EXPECT_EQ(warm.Header(h), cold.Header(h)) << h;
+  }
+  EXPECT_FALSE(warm.Header("X-Request-Id").empty());
+  const Json c = cold.json(), w = warm.json();
+  EXPECT_NE(w["playback_session_id"], c["playback_session_id"]) << "each play is its own session";
+  EXPECT_EQ(comparable(w), comparable(c));
+  EXPECT_EQ(w["next_tracks"].size(), 1u);
+  EXPECT_EQ(w["quality"], "320kbps");
+  // The session and URLs made in memory are real: the chunk opens with the play's key.
+  HttpResponse chunk =
+      client().Get(w["streaming_urls"]["320kbps"].get<std::string>() + "chunk_0.ogg");
+  EXPECT_EQ(chunk.status, 200);
+  HttpResponse preview = client().Get(w["track"]["preview_url"].get<std::string>());
+  EXPECT_EQ(preview.status, 200);
+  HttpResponse state = client().Put(
+      "/api/v1/player/state",
+      {{"session_id", w["playback_session_id"]}, {"position_ms", 1000}, {"is_playing", true}},
+      Auth());
+  EXPECT_EQ(state.status, 200) << state.body;
+
+  // Errors are alike too: a bad quality (decided before any lookup) and a region restriction.
+  HttpResponse bad_memory;
+  ASSERT_TRUE(play_from_memory({{"track_id", track_ids_[0]}, {"quality", "ultra"}}, &bad_memory));
+  EXPECT_EQ(bad_memory.status, 400);
+  EXPECT_EQ(bad_memory.json()["error"]["code"], "invalid_argument");
+  EXPECT_THAT(bad_memory.json()["error"]["message"].get<std::string>(),
+              ::testing::HasSubstr("quality"));
+  Sql("UPDATE tracks SET available_countries = 'US' WHERE track_id = '" + track_ids_[0] + "'");
+  // A catalog edit reaches memory-only plays once the window has passed (decision 0009).
+  std::this_thread::sleep_for(2 * streaming::CatalogCache::kMemoryOnlyWindow);
+  HttpResponse region_worker = client().Post("/api/v1/player/play", body, Auth());
+  ExpectError(region_worker, 403, "region_restricted");
+  HttpResponse region_memory;
+  ASSERT_TRUE(play_from_memory(body, &region_memory));
+  ExpectError(region_memory, 403, "region_restricted");
+  EXPECT_EQ(region_memory.json()["error"], region_worker.json()["error"]);
 }
 
 TEST_P(StreamingApiTest, PreviewRedirectsToASignedClip) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "auth/crypto.h"
+#include "auth/token_cache.h"
 #include "auth/user_repository.h"
 #include "support/status_matchers.h"
 #include "support/test_database.h"
@@ -537,6 +538,186 @@ TEST_P(AuthServiceTest, ExpiredAccessTokensAreSweptAway) {
   SONORA_ASSERT_OK_AND_ASSIGN(auto left, db().Query("SELECT COUNT(*) FROM access_tokens"));
   EXPECT_EQ(left.rows[0].GetInt(0), 0);
 }
+
+// The access-token cache (auth/token_cache.h): every test first authenticates once so the
+// token is cached, then checks that the cached answer follows each change at once.
+class TokenCacheTest : public AuthServiceTest {
+ protected:
+  // Authenticates twice: the database fills the cache, then the cache answers.
+  http::Principal MustCache(const std::string& token) {
+    auto first = service().Authenticate(token);
+    EXPECT_TRUE(first.ok()) << first.status().ToString();
+    auto cached = service().TryAuthenticate(token);
+    EXPECT_TRUE(cached.has_value()) << "not cached after a successful Authenticate";
+    EXPECT_TRUE(cached && cached->ok());
+    return first.ok() ? *first : http::Principal{};
+  }
+  // The token is refused both ways: from memory and through the database.
+  void ExpectRefused(const std::string& token) {
+    auto cached = service().TryAuthenticate(token);
+    EXPECT_FALSE(cached.has_value() && cached->ok()) << "the cache still answers for the token";
+    EXPECT_THAT(service().Authenticate(token), StatusIs(Code::kUnauthenticated));
+  }
+};
+
+TEST_P(TokenCacheTest, ACachedTokenIsAnsweredWithoutTheDatabase) {
+  const TokenPair pair = MustRegister("alice");
+  EXPECT_FALSE(service().TryAuthenticate(pair.access_token).has_value()) << "nothing cached yet";
+  const http::Principal p = MustCache(pair.access_token);
+  // The row is gone behind the service's back (as another node's revocation would do it): the
+  // cache answers until its max age, proving the answer came from memory.
+  ASSERT_THAT(db().Execute("DELETE FROM access_tokens").status(), IsOk());
+  SONORA_ASSERT_OK_AND_ASSIGN(http::Principal again, service().Authenticate(pair.access_token));
+  EXPECT_EQ(again.user_id, p.user_id);
+  EXPECT_EQ(again.session_id, p.session_id);
+  EXPECT_EQ(again.subscription_tier, "free");
+  EXPECT_EQ(service().token_cache().size(), 1u);
+  // Malformed tokens are refused from memory without a lookup.
+  EXPECT_THAT(*service().TryAuthenticate(""), StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(*service().TryAuthenticate(std::string(129, 'a')), StatusIs(Code::kUnauthenticated));
+  // Unknown tokens are not cached: each one asks the database.
+  EXPECT_THAT(service().Authenticate("unknown-token"), StatusIs(Code::kUnauthenticated));
+  EXPECT_FALSE(service().TryAuthenticate("unknown-token").has_value());
+}
+
+TEST_P(TokenCacheTest, LogoutStopsACachedTokenAtOnce) {
+  const TokenPair pair = MustRegister("alice");
+  const TokenPair other = MustLogin("alice");
+  const http::Principal p = MustCache(pair.access_token);
+  MustCache(other.access_token);
+  ASSERT_THAT(service().Logout(p), IsOk());
+  ExpectRefused(pair.access_token);
+  EXPECT_THAT(service().Authenticate(other.access_token), IsOk()) << "another session lives on";
+}
+
+TEST_P(TokenCacheTest, RefreshTokenReuseStopsTheFamilysCachedTokensAtOnce) {
+  const TokenPair first = MustRegister("alice");
+  SONORA_ASSERT_OK_AND_ASSIGN(TokenPair second, service().Refresh(first.refresh_token));
+  MustCache(first.access_token);
+  MustCache(second.access_token);
+  EXPECT_THAT(service().Refresh(first.refresh_token), StatusIs(Code::kUnauthenticated));
+  ExpectRefused(first.access_token);
+  ExpectRefused(second.access_token);
+}
+
+TEST_P(TokenCacheTest, ATierChangeIsSeenOnTheNextRequest) {
+  const TokenPair pair = MustRegister("alice");
+  ASSERT_THAT(service().SetTier(pair.user.user_id, Tier::kPremium), IsOk());
+  EXPECT_EQ(MustCache(pair.access_token).subscription_tier, "premium");
+  // A downgrade must not leave premium in memory.
+  ASSERT_THAT(service().SetTier(pair.user.user_id, Tier::kFree), IsOk());
+  EXPECT_FALSE(service().TryAuthenticate(pair.access_token).has_value());
+  SONORA_ASSERT_OK_AND_ASSIGN(http::Principal p, service().Authenticate(pair.access_token));
+  EXPECT_EQ(p.subscription_tier, "free");
+  // The admin flag too.
+  ASSERT_THAT(service().SetAdmin(pair.user.user_id, true), IsOk());
+  SONORA_ASSERT_OK_AND_ASSIGN(p, service().Authenticate(pair.access_token));
+  EXPECT_TRUE(p.is_admin);
+  MustCache(pair.access_token);
+  ASSERT_THAT(service().SetAdmin(pair.user.user_id, false), IsOk());
+  SONORA_ASSERT_OK_AND_ASSIGN(p, service().Authenticate(pair.access_token));
+  EXPECT_FALSE(p.is_admin);
+}
+
+TEST_P(TokenCacheTest, AnExpiredTokenIsRefusedEvenWhenCached) {
+  const TokenPair pair = MustRegister("alice");
+  clock_.Advance(1h - 2s);
+  MustCache(pair.access_token);  // cached 2 s before the token expires
+  clock_.Advance(1s);
+  EXPECT_THAT(service().TryAuthenticate(pair.access_token), ::testing::Optional(IsOk()));
+  clock_.Advance(1s);  // the token's expiry, well within the cache's max age
+  ExpectRefused(pair.access_token);
+}
+
+TEST_P(TokenCacheTest, EntriesAreTrustedOnlyForTheirMaxAge) {
+  const TokenPair pair = MustRegister("alice");
+  MustCache(pair.access_token);
+  // Another node revokes the session: this node's memory cannot know.
+  ASSERT_THAT(db().Execute("UPDATE auth_sessions SET revoked_at_ms = 1").status(), IsOk());
+  clock_.Advance(TokenCacheOptions{}.max_age - 1ms);
+  EXPECT_THAT(service().Authenticate(pair.access_token), IsOk()) << "still within the max age";
+  clock_.Advance(1ms);
+  ExpectRefused(pair.access_token);
+}
+
+TEST_P(TokenCacheTest, DeletingExpiredTokensEmptiesTheCacheOfThem) {
+  const TokenPair alice = MustRegister("alice");
+  clock_.Advance(30min);
+  const TokenPair bob = MustRegister("bob");
+  clock_.Advance(30min - 1s);
+  MustCache(alice.access_token);  // one second left
+  MustCache(bob.access_token);
+  clock_.Advance(1s);  // alice's token expires now; bob's has 30 min left
+  SONORA_ASSERT_OK_AND_ASSIGN(int64_t swept, service().DeleteExpiredAccessTokens());
+  EXPECT_EQ(swept, 0) << "the row sweeps strictly older tokens";
+  EXPECT_EQ(service().token_cache().size(), 1u);
+  ExpectRefused(alice.access_token);
+  EXPECT_THAT(service().TryAuthenticate(bob.access_token), ::testing::Optional(IsOk()));
+  clock_.Advance(1ms);
+  SONORA_ASSERT_OK_AND_ASSIGN(swept, service().DeleteExpiredAccessTokens());
+  EXPECT_EQ(swept, 1);
+}
+
+TEST_P(TokenCacheTest, CapacityBoundsTheCacheAndEvictsTheLeastRecentlyUsed) {
+  service_ = std::make_unique<AuthService>(
+      *repo_, db(), clock_, kKey, AuthOptions{.token_cache = {.capacity = 3, .max_age = 5s}});
+  const TokenPair first = MustRegister("user0");
+  MustCache(first.access_token);
+  std::vector<TokenPair> rest;
+  for (int i = 1; i <= 4; ++i) {
+    rest.push_back(MustRegister("user" + std::to_string(i)));
+    MustCache(rest.back().access_token);
+    MustCache(first.access_token);  // kept in use: the others go first
+    EXPECT_LE(service().token_cache().size(), 3u);
+  }
+  EXPECT_EQ(service().token_cache().size(), 3u);
+  EXPECT_TRUE(service().TryAuthenticate(first.access_token).has_value());
+  EXPECT_TRUE(service().TryAuthenticate(rest[3].access_token).has_value());
+  EXPECT_TRUE(service().TryAuthenticate(rest[2].access_token).has_value());
+  EXPECT_FALSE(service().TryAuthenticate(rest[1].access_token).has_value()) << "evicted";
+  EXPECT_FALSE(service().TryAuthenticate(rest[0].access_token).has_value()) << "evicted";
+  // An evicted token still works: it is read from the database again.
+  EXPECT_THAT(service().Authenticate(rest[0].access_token), IsOk());
+
+  // Capacity 0 turns the cache off.
+  service_ = std::make_unique<AuthService>(*repo_, db(), clock_, kKey,
+                                           AuthOptions{.token_cache = {.capacity = 0}});
+  EXPECT_THAT(service().Authenticate(first.access_token), IsOk());
+  EXPECT_FALSE(service().TryAuthenticate(first.access_token).has_value());
+  EXPECT_EQ(service().token_cache().size(), 0u);
+}
+
+// The race Insert's generation closes: a lookup that read the row before a revocation must not
+// put it back after the revocation erased the cache.
+TEST(AccessTokenCacheTest, ALookupOlderThanAnEraseIsNotRemembered) {
+  AccessTokenCache cache({.capacity = 10, .max_age = 5s});
+  http::Principal p;
+  p.user_id = "user_a";
+  p.session_id = "sess_a";
+  const uint64_t before = cache.generation();
+  cache.EraseSession("sess_a");  // the revocation lands while the lookup is in the database
+  cache.Insert("hash", p, /*token_expires_at_ms=*/kStart + 1000, kStart, before);
+  EXPECT_FALSE(cache.Find("hash", kStart).has_value());
+  cache.Insert("hash", p, kStart + 1000, kStart, cache.generation());
+  EXPECT_TRUE(cache.Find("hash", kStart).has_value());
+  EXPECT_FALSE(cache.Find("hash", kStart + 1000).has_value()) << "never past the token's expiry";
+  cache.Insert("hash", p, kStart + 1000, kStart + 1000, cache.generation());
+  EXPECT_EQ(cache.size(), 0u) << "an expired token is not remembered";
+  // Large caches are sharded; the bound still holds.
+  AccessTokenCache big({.capacity = 2048, .max_age = 5s});
+  for (int i = 0; i < 5000; ++i) {
+    big.Insert("h" + std::to_string(i), p, kStart + 1000, kStart, big.generation());
+  }
+  EXPECT_LE(big.size(), 2048u);
+  EXPECT_GE(big.size(), 1024u);
+  big.EraseUser("user_a");
+  EXPECT_EQ(big.size(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TokenCacheTest, ::testing::ValuesIn(AllBackends()),
+                         [](const ::testing::TestParamInfo<Backend>& p) {
+                           return BackendName(p.param);
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::ValuesIn(AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -31,10 +32,21 @@ class FakeAuthenticator final : public Authenticator {
     last_token = std::string(token);
     auto it = tokens_.find(std::string(token));
     if (it == tokens_.end()) return Status::Unauthenticated("invalid token");
+    in_memory.insert(std::string(token));  // as a cache would remember it
     return it->second;
   }
+  // Answers only for tokens in `in_memory` (a token cache's contents).
+  std::optional<Result<Principal>> TryAuthenticate(std::string_view token) override {
+    ++try_calls;
+    if (!in_memory.count(std::string(token))) return std::nullopt;
+    auto it = tokens_.find(std::string(token));
+    if (it == tokens_.end()) return Result<Principal>(Status::Unauthenticated("invalid token"));
+    return Result<Principal>(it->second);
+  }
   int calls = 0;
+  int try_calls = 0;
   std::string last_token;
+  std::set<std::string> in_memory;
 
  private:
   std::map<std::string, Principal> tokens_;
@@ -131,6 +143,24 @@ class RouterTest : public ::testing::Test {
           [](Request& req) -> Result<Response> {
             return Response::Text(200, "audio/ogg", std::string(req.PathParam("file")));
           });
+    // A route with an attempt: "answer" answers from memory, "decline" declines, "fail" is an
+    // error from the attempt, "throw" throws; the handler answers everything on its own.
+    r.Add(
+        Method::kPost, "/api/v1/try/{mode}", "try:post", {},
+        [this](Request& req) -> Result<Response> {
+          ++handler_calls_;
+          if (req.PathParam("mode") == "fail") return Status::NotFound("no such thing");
+          return Response::Json(200, Json{{"by", "handler"}, {"user", req.user().user_id}});
+        },
+        [this](const Request& req) -> std::optional<Result<Response>> {
+          ++attempt_calls_;
+          const std::string_view mode = req.PathParam("mode");
+          if (mode == "decline") return std::nullopt;
+          if (mode == "fail") return Result<Response>(Status::NotFound("no such thing"));
+          if (mode == "throw") throw std::runtime_error("boom");
+          return Result<Response>(
+              Response::Json(200, Json{{"by", "handler"}, {"user", req.user().user_id}}));
+        });
     r.Add(Method::kGet, "/cached", "cached", {.auth = AuthPolicy::kPublic},
           [](Request&) -> Result<Response> {
             Response resp = Response::Text(200, "audio/ogg", "x");
@@ -155,6 +185,24 @@ class RouterTest : public ::testing::Test {
     return r;
   }
 
+  // The server's order: TryDispatch first, Dispatch when it declines. `answered` says which.
+  Response SendTrying(Method method, std::string target,
+                      std::vector<std::pair<std::string, std::string>> headers, bool* answered) {
+    Request req;
+    req.method = method;
+    EXPECT_TRUE(req.ParseTarget(target).ok());
+    req.headers = std::move(headers);
+    req.remote_ip = remote_ip_;
+    Router::Match match = router().Find(req.method, req.path);
+    std::optional<Response> r = router().TryDispatch(req, match);
+    *answered = r.has_value();
+    if (!r) r = router().Dispatch(req, match);
+    last_request_ = req;
+    return std::move(*r);
+  }
+
+  int handler_calls_ = 0;
+  int attempt_calls_ = 0;
   FakeClock clock_{FromMillis(kStart)};
   FakeAuthenticator auth_;
   LocalRateLimiter limiter_{clock_};
@@ -186,6 +234,104 @@ TEST_F(RouterTest, OnlyRoutesDeclaredNonBlockingRunInline) {
   EXPECT_FALSE(router().RunsInline(Method::kGet, "/api/v1/tracks/t1"));
   EXPECT_FALSE(router().RunsInline(Method::kGet, "/nope"));
   EXPECT_EQ(Send(Method::kGet, "/media/tok/chunk_0.ogg").body, "chunk_0.ogg");
+}
+
+TEST_F(RouterTest, AnAttemptAnswersFromMemoryThroughTheSameMiddleware) {
+  const std::vector<std::pair<std::string, std::string>> u1 = {
+      {"authorization", "Bearer user-token"}, {"x-request-id", "req-1"}};
+  EXPECT_TRUE(router().Find(Method::kPost, "/api/v1/try/answer").has_attempt);
+  EXPECT_FALSE(router().Find(Method::kGet, "/api/v1/me").has_attempt);
+
+  // Through the handler first (the token is not in memory yet), then through the attempt.
+  bool answered = true;
+  Response cold = SendTrying(Method::kPost, "/api/v1/try/answer", u1, &answered);
+  EXPECT_FALSE(answered) << "an unknown token is not decided on the I/O thread";
+  EXPECT_EQ(attempt_calls_, 0) << "the attempt never ran without a principal";
+  EXPECT_EQ(handler_calls_, 1);
+  EXPECT_EQ(auth_.calls, 1);
+  Response warm = SendTrying(Method::kPost, "/api/v1/try/answer", u1, &answered);
+  EXPECT_TRUE(answered);
+  EXPECT_EQ(handler_calls_, 1) << "the attempt answered alone";
+  EXPECT_EQ(auth_.calls, 1) << "the principal came from memory";
+  EXPECT_EQ(last_request_.principal->user_id, "u1");
+
+  // Identical answers: status, type, body and the router's headers.
+  EXPECT_EQ(warm.status, cold.status);
+  EXPECT_EQ(warm.content_type, cold.content_type);
+  EXPECT_EQ(warm.body, cold.body);
+  EXPECT_EQ(warm.headers, cold.headers);
+  EXPECT_EQ(warm.GetHeader("X-Request-Id"), "req-1");
+  EXPECT_EQ(warm.GetHeader("Cache-Control"), "no-store");
+
+  // Counted once each, under the route's action.
+  const std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"try:post\",code=\"200\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("sonora_http_attempts_answered 1\n"));
+  EXPECT_THAT(text, HasSubstr("sonora_http_attempts_declined 1\n"));
+  EXPECT_THAT(text, HasSubstr("sonora_http_requests_in_flight 0\n"));
+}
+
+TEST_F(RouterTest, ADeclinedAttemptGoesToTheHandlerWithoutChargingTwice) {
+  options_.api_limit = {.per_second = 0.01, .burst = 2};
+  auth_.in_memory.insert("user-token");
+  const std::vector<std::pair<std::string, std::string>> u1 = {
+      {"authorization", "Bearer user-token"}};
+  bool answered = true;
+  Response r = SendTrying(Method::kPost, "/api/v1/try/decline", u1, &answered);
+  EXPECT_FALSE(answered);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(attempt_calls_, 1);
+  EXPECT_EQ(handler_calls_, 1);
+  EXPECT_EQ(auth_.calls, 0) << "the worker kept the principal the attempt found";
+  EXPECT_FALSE(r.GetHeader("X-Request-Id").empty());
+  EXPECT_EQ(r.GetHeader("X-Request-Id"), last_request_.request_id);
+  // One request, one token from the bucket of 2: a second request still passes, a third not.
+  EXPECT_EQ(SendTrying(Method::kPost, "/api/v1/try/decline", u1, &answered).status, 200);
+  Response limited = SendTrying(Method::kPost, "/api/v1/try/answer", u1, &answered);
+  EXPECT_TRUE(answered) << "the rate limit answers on the I/O thread too";
+  ExpectError(limited, 429, "rate_limited");
+  EXPECT_FALSE(limited.GetHeader("Retry-After").empty());
+  const std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"try:post\",code=\"200\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("sonora_http_requests_total{action=\"try:post\",code=\"429\"} 1\n"));
+}
+
+TEST_F(RouterTest, AttemptErrorsAndRefusalsMatchTheHandlers) {
+  auth_.in_memory.insert("user-token");
+  auth_.in_memory.insert("bad-token");  // known in memory to be invalid
+  struct Case {
+    const char* name;
+    const char* target;
+    std::vector<std::pair<std::string, std::string>> headers;
+    int status;
+    const char* code;
+  } cases[] = {
+      {"attempt error", "/api/v1/try/fail", {{"authorization", "Bearer user-token"}}, 404,
+       "not_found"},
+      {"missing token", "/api/v1/try/answer", {}, 401, "unauthenticated"},
+      {"not bearer", "/api/v1/try/answer", {{"authorization", "Basic abc"}}, 401,
+       "unauthenticated"},
+      {"invalid token", "/api/v1/try/answer", {{"authorization", "Bearer bad-token"}}, 401,
+       "unauthenticated"},
+      {"attempt throws", "/api/v1/try/throw", {{"authorization", "Bearer user-token"}}, 500,
+       "internal"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    bool answered = false;
+    Response inline_answer = SendTrying(Method::kPost, c.target, c.headers, &answered);
+    EXPECT_TRUE(answered);
+    ExpectError(inline_answer, c.status, c.code);
+    EXPECT_THAT(inline_answer.body, Not(HasSubstr("boom")));
+    if (c.status != 500) {
+      // The handler's path gives the same status, code and message.
+      Response worker = Send(Method::kPost, c.target, c.headers);
+      EXPECT_EQ(worker.status, inline_answer.status);
+      EXPECT_EQ(BodyOf(worker)["error"], BodyOf(inline_answer)["error"]);
+      EXPECT_EQ(worker.GetHeader("WWW-Authenticate"), inline_answer.GetHeader("WWW-Authenticate"));
+    }
+  }
+  EXPECT_EQ(handler_calls_, 1) << "only the comparison run of 'attempt error' reached a handler";
 }
 
 TEST_F(RouterTest, DecodedPathParameter) {
@@ -323,7 +469,7 @@ TEST_F(RouterTest, EveryAdminRouteIsBehindTheAdminPolicy) {
       EXPECT_EQ(info.auth, AuthPolicy::kAdmin) << info.pattern;
     }
   }
-  EXPECT_EQ(router().Routes().size(), 13u);
+  EXPECT_EQ(router().Routes().size(), 14u);
   EXPECT_EQ(router().Routes()[0].action, "tracks:get");
   EXPECT_EQ(router().Routes()[0].pattern, "/api/v1/tracks/{id}");
   EXPECT_EQ(router().Routes()[0].method, Method::kGet);

@@ -4,6 +4,7 @@
 #include "http/server/server.h"
 
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,8 +13,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "http/rate_limiter.h"
@@ -140,6 +143,21 @@ class ServerTest : public ::testing::Test {
                  [](Request&) -> Result<Response> {
                    return Response::Json(200, Json{{"ok", true}});
                  });
+    // A blocking route with a non-blocking attempt: "/try/answer" is answered by the attempt,
+    // "/try/decline" declined to the handler. Each records the thread it ran on.
+    router_->Add(
+        Method::kGet, "/try/{mode}", "try:get", {.auth = AuthPolicy::kPublic},
+        [this](Request&) -> Result<Response> {
+          std::lock_guard<std::mutex> lock(mu_);
+          handler_threads_.push_back(std::this_thread::get_id());
+          return Response::Json(200, Json{{"by", "handler"}});
+        },
+        [this](const Request& req) -> std::optional<Result<Response>> {
+          std::lock_guard<std::mutex> lock(mu_);
+          attempt_threads_.push_back(std::this_thread::get_id());
+          if (req.PathParam("mode") == "decline") return std::nullopt;
+          return Result<Response>(Response::Json(200, Json{{"by", "attempt"}}));
+        });
     ServerOptions options;
     options.port = 0;
     options.io_threads = 2;
@@ -193,6 +211,9 @@ class ServerTest : public ::testing::Test {
     return head.substr(at, head.find("\r\n", at) - at);
   }
 
+  std::mutex mu_;
+  std::vector<std::thread::id> handler_threads_;
+  std::vector<std::thread::id> attempt_threads_;
   std::filesystem::path dir_;
   std::string content_;
   FakeClock clock_{TimePoint(std::chrono::milliseconds(1762948800000))};
@@ -275,6 +296,33 @@ TEST_F(ServerTest, ConnectionCloseIsHonouredAndAFileThatVanishedIs404) {
   }
   EXPECT_NE(body.find("\"code\":\"not_found\""), std::string::npos) << body;
   ::close(fd);
+}
+
+TEST_F(ServerTest, AnAttemptAnswersOnTheIoThreadAndADeclineRunsOnAWorker) {
+  int fd = Connect();
+  Send(fd, "GET /try/answer HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto [head, body] = Read(fd, 16);
+  EXPECT_THAT(head, ::testing::StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_EQ(body, R"({"by":"attempt"})");
+  Send(fd, "GET /try/decline HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto [head2, body2] = Read(fd, 16);
+  EXPECT_THAT(head2, ::testing::StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_EQ(body2, R"({"by":"handler"})");
+  EXPECT_FALSE(Field(head2, "X-Request-Id").empty());
+  ::close(fd);
+
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSERT_EQ(attempt_threads_.size(), 2u);
+  ASSERT_EQ(handler_threads_.size(), 1u) << "only the declined request reached the handler";
+  // One connection lives on one I/O thread: both attempts ran there, the handler elsewhere.
+  EXPECT_EQ(attempt_threads_[0], attempt_threads_[1]);
+  EXPECT_NE(handler_threads_[0], attempt_threads_[1]) << "the declined request went to a worker";
+  EXPECT_NE(handler_threads_[0], std::this_thread::get_id());
+  const std::string text = metrics_.Render();
+  EXPECT_THAT(text, ::testing::HasSubstr("sonora_http_attempts_answered 1\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("sonora_http_attempts_declined 1\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "sonora_http_requests_total{action=\"try:get\",code=\"200\"} 2\n"));
 }
 
 }  // namespace

@@ -204,6 +204,62 @@ TEST_P(CatalogCacheTest, ATrackMissReadsItsAlbumAndBatchReadsKeepOrder) {
   EXPECT_EQ((*batch)[2]->track.track_id, "track_t2");
 }
 
+// The memory-only reads behind play's attempt on the I/O thread: they answer only what is
+// cached fresh, never query, and are trusted only within kMemoryOnlyWindow of a Refresh().
+TEST_P(CatalogCacheTest, PeeksAnswerFromMemoryOnlyWithinTheWindow) {
+  CatalogCache cache(*repo_);
+  EXPECT_FALSE(cache.RecentlyRefreshed()) << "never refreshed";
+  EXPECT_EQ(cache.PeekTrack("track_t1"), nullptr);
+  EXPECT_EQ(cache.PeekAlbumTracks("album_b1"), nullptr);
+  EXPECT_FALSE(cache.PeekTracks({"track_t1"}).has_value());
+
+  ASSERT_THAT(cache.Refresh(), IsOk());
+  EXPECT_TRUE(cache.RecentlyRefreshed());
+  SONORA_ASSERT_OK_AND_ASSIGN(TrackRef t1, cache.Track("track_t1"));  // reads the album too
+  ASSERT_NE(t1, nullptr);
+  EXPECT_EQ(cache.PeekTrack("track_t1"), t1);
+  ASSERT_NE(cache.PeekAlbumTracks("album_b1"), nullptr);
+  EXPECT_EQ(cache.PeekAlbumTracks("album_b1")->size(), 2u);
+  auto both = cache.PeekTracks({"track_t2", "track_t1"});
+  ASSERT_TRUE(both.has_value());
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0]->track.track_id, "track_t2");
+  EXPECT_FALSE(cache.PeekTracks({"track_t1", "track_nope"}).has_value()) << "all or nothing";
+
+  // Past half the window one caller is sent to renew it (a worker's Refresh()), the others
+  // keep answering from memory; checked only when this thread woke up in time to see it.
+  ASSERT_THAT(cache.Refresh(), IsOk());
+  const auto refreshed = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(CatalogCache::kMemoryOnlyWindow / 2 + std::chrono::milliseconds(1));
+  const bool first = cache.RecentlyRefreshed();
+  const bool second = cache.RecentlyRefreshed();
+  if (std::chrono::steady_clock::now() - refreshed < CatalogCache::kMemoryOnlyWindow) {
+    EXPECT_FALSE(first) << "the first caller past half the window renews it";
+    EXPECT_TRUE(second) << "the others go on from memory meanwhile";
+  }
+
+  // The window closes on its own; a Refresh() opens it again.
+  std::this_thread::sleep_for(CatalogCache::kMemoryOnlyWindow + std::chrono::milliseconds(5));
+  EXPECT_FALSE(cache.RecentlyRefreshed());
+  ASSERT_THAT(cache.Refresh(), IsOk());
+  EXPECT_TRUE(cache.RecentlyRefreshed());
+
+  // A Refresh() that sees an edit empties what the peeks can see.
+  ASSERT_THAT(tdb_->db().Execute("UPDATE tracks SET title = 'Edited' WHERE track_id = 'track_t1'")
+                  .status(),
+              IsOk());
+  ASSERT_THAT(cache.Refresh(), IsOk());
+  EXPECT_EQ(cache.PeekTrack("track_t1"), nullptr);
+  EXPECT_EQ(cache.PeekAlbumTracks("album_b1"), nullptr);
+
+  // Entries past kRecheck are not answered from memory either.
+  SONORA_ASSERT_OK_AND_ASSIGN(t1, cache.Track("track_t1"));
+  EXPECT_EQ(t1->track.title, "Edited");
+  WaitPastRecheck();
+  EXPECT_EQ(cache.PeekTrack("track_t1"), nullptr);
+  EXPECT_EQ(cache.PeekAlbumTracks("album_b1"), nullptr);
+}
+
 TEST_P(CatalogCacheTest, TrackJsonTextMatchesTheCatalogSerializer) {
   ASSERT_THAT(tdb_->db()
                   .Execute("UPDATE tracks SET available_countries = 'DE,SE', "

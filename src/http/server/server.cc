@@ -383,11 +383,19 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
       res = ErrorResponse(parsed, "-");
       StampRefusal(res);
     } else {
-      const Router::Match match = router.Find(req.method, req.path);
+      Router::Match match = router.Find(req.method, req.path);
+      std::optional<Response> answered;
       if (match.runs_inline) {
         // A handler that never waits (signed media from cached manifests): two thread hops
         // would cost more than the handler itself.
-        res = router.Dispatch(req, match);
+        answered = router.Dispatch(req, match);
+      } else if (match.has_attempt) {
+        // The route's answer from memory, when it has everything there (a cached play); a
+        // decline leaves `match` saying what was done, and the worker carries on from it.
+        answered = router.TryDispatch(req, match);
+      }
+      if (answered) {
+        res = std::move(*answered);
       } else {
         // Hand the request to a worker; the coroutine resumes on this session's thread after.
         auto& pool = IsHealthPath(req.path) ? health_workers : workers;
