@@ -158,7 +158,7 @@ Result<std::vector<DemoEpisodeSpec>> WriteDemoPodcasts(const std::string& dir,
                       show.topic + ": " + e.title + ".";
       // Weekly episodes from March 2024: the newest has the highest number.
       e.date = "2024-" + TwoDigits(3 + (n - 1) / 4) + "-" + TwoDigits(1 + 7 * ((n - 1) % 4));
-      e.seconds = 30 + static_cast<double>(rng() % 61);  // 30-90 s
+      e.seconds = 30 + static_cast<double>(rng() % 16);  // 30-45 s: the demo stays under 2 min
       e.path = (fs::path(dir) / show.title / (TwoDigits(n) + " " + e.title + ".flac")).string();
       specs.push_back(std::move(e));
     }

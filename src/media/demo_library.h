@@ -41,7 +41,7 @@ struct DemoEpisodeSpec {
 
 struct DemoPodcastOptions {
   int shows = 2;              // issue 3: speech-like podcast material in the demo
-  int episodes_per_show = 3;  // 30-90 s each
+  int episodes_per_show = 3;  // 30-45 s each
   uint64_t seed = 11;
 };
 

@@ -353,7 +353,7 @@ TEST_P(PodcastIngestTest, DemoPodcastsBecomeTwoShowsOfThreeEpisodes) {
   ASSERT_EQ(specs->size(), 6u);
   for (const auto& e : *specs) {
     EXPECT_GE(e.seconds, 30);
-    EXPECT_LE(e.seconds, 90);
+    EXPECT_LE(e.seconds, 45);
     auto tags = ReadTags(e.path);
     ASSERT_TRUE(tags.ok()) << e.path;
     EXPECT_THAT(tags->genres, ::testing::ElementsAre("podcast"));
