@@ -77,11 +77,21 @@ constexpr const char* kSchemaVersion = "1";
 
 std::string KindTerm(DocKind k) { return "K" + std::string(KindName(k)); }
 
+// `s` with the two separator bytes of the stored data made spaces, so a name that holds them
+// (nothing stops a tag from it) stays one field and one list item.
+std::string WithoutSeparators(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c == kListSep || c == kFieldSep) c = ' ';
+  }
+  return out;
+}
+
 std::string JoinList(const std::vector<std::string>& v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) out.push_back(kListSep);
-    out += v[i];
+    out += WithoutSeparators(v[i]);
   }
   return out;
 }
@@ -100,9 +110,10 @@ struct Stored {
 std::string_view TextToIndex(const std::string& text) { return Utf8Prefix(text, kMaxTextBytes); }
 
 std::string EncodeStored(const SearchDocument& d) {
-  const std::string text(TextToIndex(d.text));
-  return d.id + std::string(1, kFieldSep) + d.name + kFieldSep + JoinList(d.artist_names) +
-         kFieldSep + d.album_title + kFieldSep + text + kFieldSep + d.payload;
+  const std::string text = WithoutSeparators(TextToIndex(d.text));
+  return WithoutSeparators(d.id) + kFieldSep + WithoutSeparators(d.name) + kFieldSep +
+         JoinList(d.artist_names) + kFieldSep + WithoutSeparators(d.album_title) + kFieldSep +
+         text + kFieldSep + d.payload;
 }
 
 Stored DecodeStored(const std::string& data) {

@@ -214,6 +214,21 @@ TEST_P(LyricsSearchTest, HostileLyricsStayInTheirField) {
   EXPECT_EQ(r->kinds[DocKind::kTrack].hits[0].name, "Harbor Lights");
 }
 
+// The same bytes in a name (a tag may hold anything valid UTF-8 allows): the name stays one
+// field with the bytes made spaces, and the fields after it stay where they were.
+TEST_P(LyricsSearchTest, SeparatorBytesInNamesStayInTheirField) {
+  ASSERT_THAT(AddTrack("track_1", "Harbor\x1eLights\x1f" "Again", 50), IsOk());
+  ASSERT_THAT(SetLyrics("track_1", "[00:01.00]moonlight crossing the bay"), IsOk());
+  ASSERT_TRUE(indexer_->CatchUp().ok());
+  auto r = Search("harbor");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->kinds[DocKind::kTrack].hits.size(), 1u);
+  EXPECT_EQ(r->kinds[DocKind::kTrack].hits[0].id, "track_1");
+  EXPECT_EQ(r->kinds[DocKind::kTrack].hits[0].name, "Harbor Lights Again");
+  EXPECT_THAT(Find("again"), ElementsAre("track_1"));
+  EXPECT_THAT(LyricsFragment("crossing"), HasSubstr("moonlight <em>crossing</em> the bay"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LyricsSearchTest, ::testing::ValuesIn(testing::AllBackends()),
                          testing::BackendParamName());
 
