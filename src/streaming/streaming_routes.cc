@@ -271,7 +271,8 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
   router.Add(
       Method::kGet, "/s/{token}/{track_id}/{rendition}/{file}", "media:get",
       // Inline: token checks, cached manifests and sessions, then sendfile. A cache miss reads
-      // the database on the I/O thread once per track (or session) every few seconds.
+      // the database on the I/O thread once per track (or session) every few seconds, and the
+      // first request for a sealed file of a period writes its copy (page cache, no fsync).
       {.auth = http::AuthPolicy::kPublic, .limit = http::LimitClass::kNone, .blocking = false},
       [d](Request& req) -> Result<Response> {
         const std::string track_id(req.PathParam("track_id"));
