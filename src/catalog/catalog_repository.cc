@@ -60,12 +60,6 @@ Artist ArtistFromRow(const store::Row& r) {
 }
 
 // "(?, ?, ...)" with `n` placeholders.
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
-
 }  // namespace
 
 Result<std::vector<Track>> CatalogRepository::TracksWhere(const std::string& where,
@@ -193,9 +187,9 @@ Result<std::vector<Album>> CatalogRepository::GetAlbums(const std::vector<std::s
   std::vector<Album> out;
   if (ids.empty()) return out;
   store::Params params(ids.begin(), ids.end());
-  SONORA_ASSIGN_OR_RETURN(
-      auto res,
-      db_.Query(std::string(kAlbumSelect) + "WHERE al.album_id IN " + InList(ids.size()), params));
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(std::string(kAlbumSelect) + "WHERE al.album_id IN " +
+                                                  store::InList(ids.size()),
+                                              params));
   for (const auto& r : res.rows) out.push_back(AlbumFromRow(r));
   return out;
 }
@@ -204,9 +198,9 @@ Result<std::vector<Artist>> CatalogRepository::GetArtists(const std::vector<std:
   std::vector<Artist> out;
   if (ids.empty()) return out;
   store::Params params(ids.begin(), ids.end());
-  SONORA_ASSIGN_OR_RETURN(
-      auto res,
-      db_.Query(std::string(kArtistSelect) + "WHERE artist_id IN " + InList(ids.size()), params));
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(std::string(kArtistSelect) + "WHERE artist_id IN " +
+                                                  store::InList(ids.size()),
+                                              params));
   for (const auto& r : res.rows) out.push_back(ArtistFromRow(r));
   return out;
 }

@@ -9,12 +9,6 @@ namespace {
 
 std::vector<std::string> SplitList(const std::string& s) { return Split(s, ',', true); }
 
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
-
 // total_episodes comes from a correlated count: shows are read one page at a time, and the
 // episodes index (show_id, ...) answers each count from the index alone.
 constexpr std::string_view kShowSelect =
@@ -102,13 +96,13 @@ Result<Show> PodcastRepository::GetShow(const std::string& show_id) {
 Result<std::vector<Show>> PodcastRepository::GetShows(const std::vector<std::string>& ids) {
   if (ids.empty()) return std::vector<Show>();
   store::Params params(ids.begin(), ids.end());
-  return ShowsWhere("WHERE s.show_id IN " + InList(ids.size()), params);
+  return ShowsWhere("WHERE s.show_id IN " + store::InList(ids.size()), params);
 }
 
 Result<std::vector<Episode>> PodcastRepository::GetEpisodes(const std::vector<std::string>& ids) {
   if (ids.empty()) return std::vector<Episode>();
   store::Params params(ids.begin(), ids.end());
-  return EpisodesWhere(nullptr, "WHERE e.episode_id IN " + InList(ids.size()), params, "");
+  return EpisodesWhere(nullptr, "WHERE e.episode_id IN " + store::InList(ids.size()), params, "");
 }
 
 Result<std::vector<Episode>> PodcastRepository::GetShowEpisodes(const std::string& show_id,

@@ -118,12 +118,6 @@ std::pair<int64_t, int64_t> Clamp(int64_t from, int64_t count) {
 }
 
 // "(?, ?, ...)" with `n` placeholders.
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
-
 }  // namespace
 
 Status PlaylistRepository::Insert(store::Session& s, const Playlist& p) {
@@ -207,7 +201,7 @@ Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsAt(
     for (size_t i = begin; i < end; ++i) params.emplace_back(wanted[i]);
     SONORA_ASSIGN_OR_RETURN(
         auto res, s.Query(std::string(kItemColumns) + "WHERE playlist_id = ? AND position IN " +
-                              InList(end - begin) + " ORDER BY position",
+                              store::InList(end - begin) + " ORDER BY position",
                           params));
     auto items = ItemsFromRows(res.rows);
     std::move(items.begin(), items.end(), std::back_inserter(out));
@@ -224,7 +218,7 @@ Result<std::vector<PlaylistItem>> PlaylistRepository::ItemsWithTracks(
     for (size_t i = begin; i < end; ++i) params.emplace_back(track_ids[i]);
     SONORA_ASSIGN_OR_RETURN(
         auto res, s.Query(std::string(kItemColumns) + "WHERE playlist_id = ? AND track_id IN " +
-                              InList(end - begin) + " ORDER BY position",
+                              store::InList(end - begin) + " ORDER BY position",
                           params));
     auto items = ItemsFromRows(res.rows);
     std::move(items.begin(), items.end(), std::back_inserter(out));

@@ -29,12 +29,6 @@ const Table& TableFor(SavedKind kind) {
   return kTracks;
 }
 
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
-
 std::string S(std::string_view v) { return std::string(v); }
 
 // Items whose catalog row is gone are not listed or counted (the foreign keys cascade, so this
@@ -107,7 +101,7 @@ Result<std::set<std::string>> SavedRepository::Contains(SavedKind kind, const st
   params.insert(params.end(), ids.begin(), ids.end());
   SONORA_ASSIGN_OR_RETURN(
       auto res, db_.Query("SELECT " + S(t.id) + " FROM " + S(t.name) + " WHERE user_id = ? AND " +
-                              S(t.id) + " IN " + InList(ids.size()),
+                              S(t.id) + " IN " + store::InList(ids.size()),
                           params));
   for (const auto& r : res.rows) out.insert(r.GetString(0));
   return out;

@@ -45,6 +45,18 @@ SearchDocument TrackDocument(const catalog::Track& t, const std::string& lyrics)
   return d;
 }
 
+// Calls `fn` with consecutive slices of `ids`, at most `size` each, stopping at an error.
+template <typename Fn>
+Status ForEachBatch(const std::vector<std::string>& ids, size_t size, Fn fn) {
+  for (size_t i = 0; i < ids.size(); i += size) {
+    const std::vector<std::string> batch(
+        ids.begin() + static_cast<std::ptrdiff_t>(i),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + size)));
+    SONORA_RETURN_IF_ERROR(fn(batch));
+  }
+  return Status();
+}
+
 SearchDocument AlbumDocument(const catalog::Album& a) {
   SearchDocument d;
   d.kind = DocKind::kAlbum;
@@ -117,10 +129,7 @@ Result<std::map<std::string, std::string>> Indexer::LyricsOf(const std::vector<s
 }
 
 Status Indexer::ApplyTrackIds(const std::vector<std::string>& ids) {
-  for (size_t i = 0; i < ids.size(); i += kTrackBatch) {
-    std::vector<std::string> batch(
-        ids.begin() + static_cast<std::ptrdiff_t>(i),
-        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kTrackBatch)));
+  return ForEachBatch(ids, kTrackBatch, [&](const std::vector<std::string>& batch) -> Status {
     SONORA_ASSIGN_OR_RETURN(auto tracks, catalog_.GetTracks(batch));
     SONORA_ASSIGN_OR_RETURN(auto lyrics, LyricsOf(batch));
     std::set<std::string> found;
@@ -133,8 +142,8 @@ Status Indexer::ApplyTrackIds(const std::vector<std::string>& ids) {
     for (const auto& id : batch) {
       if (!found.count(id)) SONORA_RETURN_IF_ERROR(index_.Remove(DocKind::kTrack, id));
     }
-  }
-  return Status();
+    return Status();
+  });
 }
 
 Status Indexer::ApplyAlbum(const std::string& id, bool with_tracks) {
@@ -209,10 +218,7 @@ Status Indexer::ApplyShow(const std::string& id, bool with_episodes) {
 }
 
 Status Indexer::ApplyEpisodeIds(const std::vector<std::string>& ids) {
-  for (size_t i = 0; i < ids.size(); i += kTrackBatch) {
-    std::vector<std::string> batch(
-        ids.begin() + static_cast<std::ptrdiff_t>(i),
-        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kTrackBatch)));
+  return ForEachBatch(ids, kTrackBatch, [&](const std::vector<std::string>& batch) -> Status {
     SONORA_ASSIGN_OR_RETURN(auto episodes, podcasts_.GetEpisodes(batch));
     std::set<std::string> found;
     for (const auto& e : episodes) {
@@ -222,20 +228,18 @@ Status Indexer::ApplyEpisodeIds(const std::vector<std::string>& ids) {
     for (const auto& id : batch) {
       if (!found.count(id)) SONORA_RETURN_IF_ERROR(index_.Remove(DocKind::kEpisode, id));
     }
-  }
-  return Status();
+    return Status();
+  });
 }
 
 Status Indexer::DeleteRows(const std::vector<int64_t>& seqs) {
   for (size_t i = 0; i < seqs.size(); i += 200) {
-    std::string sql = "DELETE FROM search_outbox WHERE seq IN (";
-    store::Params params;
-    for (size_t k = i; k < std::min(seqs.size(), i + 200); ++k) {
-      sql += k > i ? ", ?" : "?";
-      params.emplace_back(seqs[k]);
-    }
-    sql += ")";
-    SONORA_RETURN_IF_ERROR(db_.Execute(sql, params).status());
+    const size_t end = std::min(seqs.size(), i + 200);
+    store::Params params(seqs.begin() + static_cast<std::ptrdiff_t>(i),
+                         seqs.begin() + static_cast<std::ptrdiff_t>(end));
+    SONORA_RETURN_IF_ERROR(
+        db_.Execute("DELETE FROM search_outbox WHERE seq IN " + store::InList(end - i), params)
+            .status());
   }
   return Status();
 }
@@ -328,9 +332,9 @@ Status Indexer::Rebuild(int64_t now_ms, const ProgressFn& progress) {
   SONORA_ASSIGN_OR_RETURN(auto show_ids, Ids("SELECT show_id FROM shows ORDER BY show_id", {}));
   SONORA_ASSIGN_OR_RETURN(auto episode_ids,
                           Ids("SELECT episode_id FROM episodes ORDER BY episode_id", {}));
-  const auto total = static_cast<int64_t>(track_ids.size() + album_ids.size() + artist_ids.size() +
-                                          playlist_ids.size() + show_ids.size() +
-                                          episode_ids.size());
+  const auto total =
+      static_cast<int64_t>(track_ids.size() + album_ids.size() + artist_ids.size() +
+                           playlist_ids.size() + show_ids.size() + episode_ids.size());
   int64_t done = 0, since_commit = 0;
   auto step = [&](int64_t n) -> Status {
     done += n;
@@ -342,13 +346,11 @@ Status Indexer::Rebuild(int64_t now_ms, const ProgressFn& progress) {
     }
     return Status();
   };
-  for (size_t i = 0; i < track_ids.size(); i += kTrackBatch) {
-    std::vector<std::string> batch(track_ids.begin() + static_cast<std::ptrdiff_t>(i),
-                                   track_ids.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                           track_ids.size(), i + kTrackBatch)));
-    SONORA_RETURN_IF_ERROR(ApplyTrackIds(batch));
-    SONORA_RETURN_IF_ERROR(step(static_cast<int64_t>(batch.size())));
-  }
+  SONORA_RETURN_IF_ERROR(
+      ForEachBatch(track_ids, kTrackBatch, [&](const std::vector<std::string>& batch) -> Status {
+        SONORA_RETURN_IF_ERROR(ApplyTrackIds(batch));
+        return step(static_cast<int64_t>(batch.size()));
+      }));
   for (const auto& id : album_ids) {
     SONORA_RETURN_IF_ERROR(ApplyAlbum(id, false));
     SONORA_RETURN_IF_ERROR(step(1));
@@ -378,14 +380,11 @@ Status Indexer::Rebuild(int64_t now_ms, const ProgressFn& progress) {
     SONORA_RETURN_IF_ERROR(ApplyShow(id, false));
     SONORA_RETURN_IF_ERROR(step(1));
   }
-  for (size_t i = 0; i < episode_ids.size(); i += kTrackBatch) {
-    std::vector<std::string> batch(
-        episode_ids.begin() + static_cast<std::ptrdiff_t>(i),
-        episode_ids.begin() +
-            static_cast<std::ptrdiff_t>(std::min(episode_ids.size(), i + kTrackBatch)));
-    SONORA_RETURN_IF_ERROR(ApplyEpisodeIds(batch));
-    SONORA_RETURN_IF_ERROR(step(static_cast<int64_t>(batch.size())));
-  }
+  SONORA_RETURN_IF_ERROR(
+      ForEachBatch(episode_ids, kTrackBatch, [&](const std::vector<std::string>& batch) -> Status {
+        SONORA_RETURN_IF_ERROR(ApplyEpisodeIds(batch));
+        return step(static_cast<int64_t>(batch.size()));
+      }));
   SONORA_RETURN_IF_ERROR(index_.Commit({{kMetaBuiltAtMs, std::to_string(now_ms)}}));
   version_.fetch_add(1);
   if (progress) progress(total, total);

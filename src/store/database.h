@@ -32,9 +32,9 @@ class Value {
   Value() : v_(nullptr) {}
   Value(std::nullptr_t) : v_(nullptr) {}  // NOLINT(google-explicit-constructor)
   template <std::integral T>
-  Value(T x) : v_(static_cast<int64_t>(x)) {}  // NOLINT(google-explicit-constructor)
-  Value(double x) : v_(x) {}                    // NOLINT(google-explicit-constructor)
-  Value(std::string s) : v_(std::move(s)) {}    // NOLINT(google-explicit-constructor)
+  Value(T x) : v_(static_cast<int64_t>(x)) {}        // NOLINT(google-explicit-constructor)
+  Value(double x) : v_(x) {}                         // NOLINT(google-explicit-constructor)
+  Value(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
   Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
   Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
   template <typename T>
@@ -57,6 +57,13 @@ class Value {
 };
 
 using Params = std::vector<Value>;
+
+// "(?, ?, ...)" with `n` placeholders, for `IN` lists (n > 0; SQLite allows 32,766 per statement).
+inline std::string InList(size_t n) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s + ")";
+}
 
 class Row {
  public:

@@ -35,6 +35,10 @@ std::optional<int> RequestedKbps(std::string_view q) {
   return std::nullopt;
 }
 
+Status RegionRestricted(const std::string& country) {
+  return Status::PermissionDenied("region_restricted", "this track is not available in " + country);
+}
+
 Status BadQuality() {
   return Status::InvalidArgument("quality", "'quality' must be low, normal, high or lossless");
 }
@@ -61,8 +65,7 @@ Status BadContext() {
 
 // The album tracks after the current one: from `position + 1` when given, else after its place.
 std::vector<TrackRef> AfterInAlbum(const std::vector<TrackRef>& album_tracks,
-                                   const catalog::Track& current,
-                                   std::optional<int64_t> position) {
+                                   const catalog::Track& current, std::optional<int64_t> position) {
   std::vector<TrackRef> out;
   size_t start = 0;
   if (position) {
@@ -98,8 +101,7 @@ Result<TrackRef> PlayService::CheckPlayable(const http::Principal& user,
   SONORA_ASSIGN_OR_RETURN(auto track, catalog_.Track(track_id));
   if (!track) return Status::NotFound("no such track");
   if (!catalog::AvailableIn(track->track.available_countries, user.country)) {
-    return Status::PermissionDenied("region_restricted",
-                                    "this track is not available in " + user.country);
+    return RegionRestricted(user.country);
   }
   return track;
 }
@@ -137,8 +139,7 @@ Result<PlayResult> PlayService::Play(const http::Principal& user, const PlayRequ
       SONORA_ASSIGN_OR_RETURN(next, catalog_.Tracks(*station));
     }
   }
-  return Assemble(user, request, *wanted, std::move(cached), std::move(manifest),
-                  std::move(next));
+  return Assemble(user, request, *wanted, std::move(cached), std::move(manifest), std::move(next));
 }
 
 // Play's steps in the same order, each from memory; every error is the one Play would return
@@ -156,8 +157,7 @@ std::optional<Result<PlayResult>> PlayService::TryPlay(const http::Principal& us
   if (!cached) return std::nullopt;
   const catalog::Track& track = cached->track;
   if (!catalog::AvailableIn(track.available_countries, user.country)) {
-    return Result<PlayResult>(Status::PermissionDenied(
-        "region_restricted", "this track is not available in " + user.country));
+    return Result<PlayResult>(RegionRestricted(user.country));
   }
   std::optional<ManifestRef> manifest = files_.CachedManifest(track.track_id);
   if (!manifest) return std::nullopt;
@@ -180,8 +180,7 @@ std::optional<Result<PlayResult>> PlayService::TryPlay(const http::Principal& us
     if (!tracks) return std::nullopt;
     next = std::move(*tracks);
   }
-  return Assemble(user, request, *wanted, std::move(cached), std::move(*manifest),
-                  std::move(next));
+  return Assemble(user, request, *wanted, std::move(cached), std::move(*manifest), std::move(next));
 }
 
 namespace {

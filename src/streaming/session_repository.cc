@@ -97,13 +97,16 @@ Result<std::optional<PlaybackSession>> SessionRepository::Find(const std::string
   return std::optional<PlaybackSession>(std::move(s));
 }
 
-Result<bool> SessionRepository::IsEncrypted(const std::string& session_id,
-                                            const std::string& user_id) {
-  // The media URL that names the session is signed, so the flags in the id are authentic.
-  if (auto claims = SessionIds::Peek(session_id)) return claims->encrypted;
+Result<std::optional<int64_t>> SessionRepository::SealedSince(const std::string& session_id,
+                                                              const std::string& user_id) {
+  // The media URL that names the session is signed, so the claims in the id are authentic.
+  if (auto claims = SessionIds::Peek(session_id)) {
+    return claims->encrypted ? std::optional<int64_t>(claims->created_at_ms) : std::nullopt;
+  }
   // Ids issued before self-describing ids: the row decides.
   SONORA_ASSIGN_OR_RETURN(auto s, Load(session_id));
-  return s && s->user_id == user_id && s->encrypted;
+  if (!s || s->user_id != user_id || !s->encrypted) return std::optional<int64_t>();
+  return std::optional<int64_t>(s->created_at_ms);
 }
 
 }  // namespace sonora::streaming

@@ -52,8 +52,10 @@ class SessionRepository {
                     const SessionClaims& claims) const {
     return ids_.Issue(user_id, track_id, claims);
   }
-  // Whether chunks of `session_id` (named by a media URL signed for `user_id`) are sealed.
-  Result<bool> IsEncrypted(const std::string& session_id, const std::string& user_id);
+  // When chunks of `session_id` (named by a media URL signed for `user_id`) are sealed: the
+  // session's start, whose key period picks the sealing key; nullopt when they are clear.
+  Result<std::optional<int64_t>> SealedSince(const std::string& session_id,
+                                             const std::string& user_id);
 
  private:
   static constexpr size_t kShards = 16;

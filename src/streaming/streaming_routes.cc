@@ -230,8 +230,8 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
         std::optional<Result<PlayResult>> r = d.play.TryPlay(req.user(), *p);
         if (!r) return std::nullopt;
         if (!r->ok()) return Result<Response>(r->status());
-        return Result<Response>(Response::Text(
-            200, "application/json", PlayBody(**r, req.user().country, *rendition_json)));
+        return Result<Response>(Response::Text(200, "application/json",
+                                               PlayBody(**r, req.user().country, *rendition_json)));
       });
 
   router.Add(Method::kGet, "/api/v1/tracks/{id}/preview", "tracks:preview", {},
@@ -282,23 +282,21 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                                 d.signer.Verify(req.PathParam("token"), track_id, rendition));
         if (!rendition.starts_with("hls_")) {
           SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
-          bool sealed = false;
+          std::optional<int64_t> sealed_since;
           if (!grant.device_id.empty() && rendition != "preview") {
-            SONORA_ASSIGN_OR_RETURN(sealed, d.sessions.IsEncrypted(grant.device_id, grant.user_id));
+            SONORA_ASSIGN_OR_RETURN(sealed_since,
+                                    d.sessions.SealedSince(grant.device_id, grant.user_id));
           }
-          if (!sealed) {
+          if (!sealed_since) {
             return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable,
                               f.size, nullptr, &f);
           }
           // A paid session's chunk, sealed under its track's key for the period the session
           // started in: the same bytes for every paid listener of the track in that period, so
           // the copy made by the first request is sent from disk from then on.
-          const auto claims = SessionIds::Peek(grant.device_id);
-          const int64_t period =
-              HlsKeys::PeriodOf(claims ? claims->created_at_ms : d.clock.NowMillis());
+          const int64_t period = HlsKeys::PeriodOf(*sealed_since);
           SONORA_ASSIGN_OR_RETURN(
-              SealedCopy copy,
-              d.sealed.Get(f, "ctr", period, [&](std::string clear) {
+              SealedCopy copy, d.sealed.Get(f, "ctr", period, [&](std::string clear) {
                 return SealChunk(d.hls_keys.TrackKey(track_id, period), rendition, file, clear);
               }));
           // Public like the clear chunks: the bytes are ciphertext, the same for every paid

@@ -75,9 +75,9 @@ TEST_P(SessionRepositoryTest, RecordedSessionsAreReadBackByTheirOwnerOnly) {
   ASSERT_TRUE(read->has_value());
   EXPECT_EQ((*read)->context_uri, "sonora:album:album_1");
   EXPECT_EQ((*read)->track_id, "track_x");
-  auto sealed = other.IsEncrypted(id, "user_a");
+  auto sealed = other.SealedSince(id, "user_a");
   ASSERT_THAT(sealed.status(), IsOk());
-  EXPECT_TRUE(*sealed);
+  EXPECT_TRUE(sealed->has_value());
 }
 
 TEST_P(SessionRepositoryTest, AMissingRowIsRebuiltFromTheIdAndStoredAgain) {
