@@ -234,16 +234,8 @@ Result<int64_t> CatalogRepository::CountTracks() {
   return res.rows[0].GetInt(0);
 }
 
-Result<int64_t> CatalogRepository::ChangeCounter() {
-  // AUTOINCREMENT keeps its high-water mark in sqlite_sequence (written in the changing
-  // transaction; never reused); BIGSERIAL in search_outbox_seq_seq. Deleting applied outbox
-  // rows (the search indexer) lowers neither.
-  const char* sql = db_.dialect() == store::Dialect::kSqlite
-                        ? "SELECT COALESCE((SELECT seq FROM sqlite_sequence "
-                          "WHERE name = 'search_outbox'), 0)"
-                        : "SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
-                          "FROM search_outbox_seq_seq";
-  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query(sql));
+Result<int64_t> CatalogRepository::ContentVersion() {
+  SONORA_ASSIGN_OR_RETURN(auto res, db_.Query("SELECT version FROM content_version WHERE id = 1"));
   return res.rows.empty() ? int64_t{0} : res.rows[0].GetInt(0);
 }
 

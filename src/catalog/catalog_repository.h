@@ -37,13 +37,12 @@ class CatalogRepository {
   Result<int64_t> CountArtistAlbums(const std::string& artist_id,
                                     const std::vector<AlbumType>& types);
   Result<int64_t> CountTracks();
-  // A number that changes whenever a track, album or artist row is inserted, updated or
-  // deleted, by any process: the high-water mark of search_outbox's sequence, which the
-  // catalog tables' triggers advance in the same transaction as the change. For caches of
-  // catalog rows (streaming::CatalogCache). On PostgreSQL a sequence value is visible before
-  // its transaction commits, so a reader may see the new number while still reading the old
-  // rows; such caches must also bound an entry's age.
-  Result<int64_t> ChangeCounter();
+  // A number that moves whenever a row a play answers with is inserted, updated or deleted, by
+  // any process: tracks, albums, artists, track_artists and track_media. Triggers advance the
+  // content_version row in the changing transaction, so the new number is seen only with the
+  // committed change, on both backends. Playlist, user and history writes leave it alone. For
+  // caches of those rows (streaming::CatalogCache, streaming::MediaFiles).
+  Result<int64_t> ContentVersion();
 
   // Whole-catalog scans for models built over every track (recommend/'s snapshot), each one
   // query, in track id order. Blocks on the database; for batch work, not request paths.

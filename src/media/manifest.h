@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -32,5 +33,10 @@ struct Manifest {
 
 Json ManifestToJson(const Manifest& m);
 Result<Manifest> ManifestFromJson(const Json& j);
+// The same as ManifestFromJson(ParseJson(text)) without building the document: the manifest is
+// read straight from the text (play's cold path parses one per track). Unknown members are
+// skipped; a known member of the wrong type, malformed JSON or a version other than 1 is
+// kInternal.
+Result<Manifest> ParseManifest(std::string_view text);
 
 }  // namespace sonora::media

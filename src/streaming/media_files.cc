@@ -10,7 +10,6 @@
 #include <ctime>
 
 #include "core/ids.h"
-#include "core/json.h"
 
 namespace sonora::streaming {
 
@@ -58,45 +57,69 @@ std::shared_ptr<const http::OpenFile> HoldOpen(const std::string& path,
                                                });
 }
 
+bool MediaFiles::Fresh(const Entry& e, Clock::time_point now) const {
+  if (e.content_version >= 0) {
+    // Something changed since it was read: confirm its media version now.
+    if (observed_version_ > e.content_version) return false;
+    if (now - observed_at_ < kRecheck) return true;  // unchanged as of a recent report
+  }
+  return now - e.checked < kRecheck;
+}
+
+void MediaFiles::Observe(int64_t content_version) {
+  const auto now = Clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (content_version < observed_version_) return;  // an older read reported late
+  observed_version_ = content_version;
+  observed_at_ = now;
+}
+
 Result<ManifestRef> MediaFiles::Manifest(const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = Clock::now();
+  int64_t content_version;
+  bool known;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(track_id);
-    if (it != cache_.end() && now - it->second.checked < kRecheck) return it->second.ref;
+    Entry* e = cache_.Find(track_id);
+    if (e && Fresh(*e, now)) return e->ref;
+    known = e != nullptr;
+    content_version = observed_version_;  // taken before the reads below
   }
-  SONORA_ASSIGN_OR_RETURN(auto state, repo_.FindStateAndVersion(track_id));
-  if (!state || state->first != "ready") {
+  if (known) {
+    // Usually unchanged: one small read confirms the cached version.
+    SONORA_ASSIGN_OR_RETURN(auto state, repo_.FindStateAndVersion(track_id));
+    if (!state || state->first != "ready") {
+      std::lock_guard<std::mutex> lock(mu_);
+      cache_.Erase(track_id);
+      return Status::NotFound("track has no playable media");
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    cache_.erase(track_id);
-    return Status::NotFound("track has no playable media");
-  }
-  const int version = state->second;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(track_id);
-    if (it != cache_.end() && it->second.ref.version == version) {
-      it->second.checked = now;
-      return it->second.ref;
+    Entry* e = cache_.Find(track_id);
+    if (e && e->ref.version == state->second) {
+      e->checked = now;
+      e->content_version = content_version;
+      return e->ref;
     }
   }
   SONORA_ASSIGN_OR_RETURN(auto row, repo_.FindByTrackId(track_id));
-  if (!row || row->media_state != "ready") return Status::NotFound("track has no playable media");
-  SONORA_ASSIGN_OR_RETURN(Json j, ParseJson(row->manifest));
-  SONORA_ASSIGN_OR_RETURN(media::Manifest m, media::ManifestFromJson(j));
+  if (!row || row->media_state != "ready") {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.Erase(track_id);
+    return Status::NotFound("track has no playable media");
+  }
+  SONORA_ASSIGN_OR_RETURN(media::Manifest m, media::ParseManifest(row->manifest));
   ManifestRef ref{std::make_shared<const media::Manifest>(std::move(m)), row->media_version};
   std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.size() >= kMaxCachedManifests) cache_.clear();  // bounded; refills on demand
-  cache_[track_id] = Entry{ref, now, {}};
+  cache_.Put(track_id, Entry{ref, now, content_version, {}});
   return ref;
 }
 
 std::optional<ManifestRef> MediaFiles::CachedManifest(const std::string& track_id) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = Clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = cache_.find(track_id);
-  if (it != cache_.end() && now - it->second.checked < kRecheck) return it->second.ref;
+  Entry* e = cache_.Find(track_id);
+  if (e && Fresh(*e, now)) return e->ref;
   return std::nullopt;
 }
 
@@ -106,18 +129,18 @@ Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std:
   const std::string key = rendition + "/" + file_name;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(track_id);
-    if (it != cache_.end() && it->second.ref.version == ref.version) {
-      auto f = it->second.files.find(key);
-      if (f != it->second.files.end()) return f->second;
+    Entry* e = cache_.Find(track_id);
+    if (e && e->ref.version == ref.version) {
+      auto f = e->files.find(key);
+      if (f != e->files.end()) return f->second;
     }
   }
   SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(track_id, ref, rendition, file_name));
   // Keep it open for the responses to come, while descriptors are to spare.
   out.open = HoldOpen(out.path, open_files_, kMaxOpenFiles);
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = cache_.find(track_id);
-  if (it != cache_.end() && it->second.ref.version == ref.version) it->second.files[key] = out;
+  Entry* e = cache_.Find(track_id);
+  if (e && e->ref.version == ref.version) e->files[key] = out;
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/lru_map.h"
 #include "core/result.h"
 #include "core/thread_annotations.h"
 #include "http/response.h"
@@ -55,20 +56,28 @@ std::string HttpDate(int64_t unix_s);
 
 class MediaFiles {
  public:
+  static constexpr std::chrono::seconds kRecheck{2};
+
   MediaFiles(media::MediaRepository& repo, const media::MediaStore& store)
       : repo_(repo), store_(store) {}
 
   // The track's manifest and media version, when its media is ready. Parsed manifests are
   // cached by (track, version): a re-encode bumps the version, so a stale one is never used.
-  // The version itself is re-read from the database at most every kRecheck per track, so a
-  // re-encode or a takedown reaches the chunk routes within that time (another process, such
-  // as `sonora ingest`, may have made it).
+  // An entry is trusted without a database read while the content version it was read under is
+  // still the latest one a caller reported within kRecheck (Observe); once a later version is
+  // reported its media version is read again on next use. With no recent report it is read
+  // again at most every kRecheck per track, so a re-encode or a takedown made by another
+  // process (`sonora ingest`) reaches the chunk routes within that time even when no play
+  // reports the version.
   // Errors: kNotFound when the track has no ready media. Thread-safe.
   Result<ManifestRef> Manifest(const std::string& track_id);
   // Memory only, never blocking (play's attempt on the I/O thread): what Manifest() would
   // answer from its cache now, or nullopt when it would have to read the database.
   // Thread-safe.
   std::optional<ManifestRef> CachedManifest(const std::string& track_id);
+  // Tells the cache the content version (catalog::CatalogRepository::ContentVersion) a caller
+  // has just read; every media edit advances it. Thread-safe.
+  void Observe(int64_t content_version);
 
   // Errors: kNotFound for an unknown track, rendition or file name, media not ready, a file
   // missing on disk, or a path that escapes the store. Files of a version never change, so a
@@ -78,25 +87,30 @@ class MediaFiles {
 
  private:
   static constexpr size_t kMaxCachedManifests = 20'000;
-  static constexpr std::chrono::seconds kRecheck{2};
   // Descriptors held open for resolved files (a file of a version never changes, so an open
   // descriptor serves it until the version goes): saves an open(2) and a close(2) per chunk.
   // Small beside the server's descriptor budget; files resolved once it is spent are opened
   // per response. Released with their manifest entry.
   static constexpr int kMaxOpenFiles = 1024;
+  using Clock = std::chrono::steady_clock;
 
   struct Entry {
     ManifestRef ref;
-    std::chrono::steady_clock::time_point checked;
+    Clock::time_point checked;       // when its media version was last read
+    int64_t content_version = -1;    // the observed content version when it was read
     std::unordered_map<std::string, ResolvedFile> files;  // "<rendition>/<file>"
   };
+  bool Fresh(const Entry& e, Clock::time_point now) const SONORA_REQUIRES(mu_);
   Result<ResolvedFile> ResolveOnDisk(const std::string& track_id, const ManifestRef& ref,
                                      const std::string& rendition, const std::string& file_name);
 
   media::MediaRepository& repo_;
   const media::MediaStore& store_;
   std::mutex mu_;
-  std::unordered_map<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_);
+  LruMap<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_){kMaxCachedManifests};
+  // The highest content version a caller reported, and when it was last reported.
+  int64_t observed_version_ SONORA_GUARDED_BY(mu_) = -1;
+  Clock::time_point observed_at_ SONORA_GUARDED_BY(mu_);
   // Descriptors open now; shared with their deleters, which may outlive this object.
   std::shared_ptr<std::atomic<int>> open_files_ = std::make_shared<std::atomic<int>>(0);
 };

@@ -97,7 +97,9 @@ std::string PlayService::SignedPrefix(const http::Principal& user, const std::st
 Result<TrackRef> PlayService::CheckPlayable(const http::Principal& user,
                                             const std::string& track_id) {
   if (!IsWellFormedId(track_id)) return Status::NotFound("no such track");
-  SONORA_RETURN_IF_ERROR(catalog_.Refresh());  // once per request: edits show at once
+  // Once per request: catalog and media edits show at once.
+  SONORA_ASSIGN_OR_RETURN(int64_t content_version, catalog_.Refresh());
+  files_.Observe(content_version);
   SONORA_ASSIGN_OR_RETURN(auto track, catalog_.Track(track_id));
   if (!track) return Status::NotFound("no such track");
   if (!catalog::AvailableIn(track->track.available_countries, user.country)) {

@@ -128,7 +128,7 @@ class PlayService {
                               std::vector<TrackRef> next_tracks);
 
   SessionRepository& sessions_;
-  // Track rows and album track lists, re-read at most every CatalogCache::kRecheck.
+  // Track rows and album track lists, kept until the content version moves.
   CatalogCache catalog_;
   MediaFiles& files_;
   const UrlSigner& signer_;

@@ -11,6 +11,7 @@
 
 #include "catalog/catalog_json.h"
 #include "core/json.h"
+#include "core/lru_map.h"
 #include "core/strings.h"
 #include "core/time_format.h"
 #include "http/range.h"
@@ -124,10 +125,9 @@ class RenditionJsonCache {
                                          const StreamOption& s) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = entries_.find(manifest.get());
-      if (it != entries_.end()) {
-        auto f = it->second.fragments.find(s.key);
-        if (f != it->second.fragments.end()) return f->second;
+      if (Entry* e = entries_.Find(manifest.get())) {
+        auto f = e->fragments.find(s.key);
+        if (f != e->fragments.end()) return f->second;
       }
     }
     const media::Rendition* rendition = manifest->Find(s.rendition);
@@ -138,10 +138,9 @@ class RenditionJsonCache {
     auto text = std::make_shared<const std::string>(
         DumpJson({{"codec", rendition->codec}, {"kbps", s.kbps}, {"files", std::move(files)}}));
     std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= kMaxManifests) entries_.clear();
-    Entry& e = entries_[manifest.get()];
-    e.manifest = manifest;
-    e.fragments[s.key] = text;
+    Entry* e = entries_.Find(manifest.get());
+    if (!e) e = &entries_.Put(manifest.get(), Entry{manifest, {}});
+    e->fragments[s.key] = text;
     return text;
   }
 
@@ -152,7 +151,7 @@ class RenditionJsonCache {
     std::unordered_map<std::string, std::shared_ptr<const std::string>> fragments;
   };
   std::mutex mu_;
-  std::unordered_map<const media::Manifest*, Entry> entries_;
+  LruMap<const media::Manifest*, Entry> entries_{kMaxManifests};
 };
 
 // The play response, written straight into one string: the track objects come pre-rendered
