@@ -20,10 +20,12 @@ Result<std::vector<std::string>> RecommendationService::Autoplay(const std::stri
                                                                     const std::string& market,
                                                                     size_t count) {
   if (count == 0) return std::vector<std::string>{};
-  // A stale snapshot is good enough here: the play path never pays for a rebuild, only (once,
-  // when serve's warm-up has not finished yet) for the first build.
+  // A stale snapshot is good enough here: the play path never pays for a rebuild. While the
+  // first one is being built (serve's warm-up, seconds on a large catalog) there is no station
+  // yet rather than a play that waits for it; with no build under way, the first call builds.
   std::shared_ptr<const Snapshot> snap = Peek();
   if (!snap) {
+    if (FirstBuildUnderWay()) return std::vector<std::string>{};
     SONORA_ASSIGN_OR_RETURN(snap, Current());
   }
   const Snapshot& s = *snap;

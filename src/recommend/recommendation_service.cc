@@ -379,14 +379,20 @@ Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationSer
       mtime == snapshot_->factor_mtime) {
     return snapshot_;
   }
-  // One request rebuilds; meanwhile the others keep ranking over the previous snapshot.
+  // One request rebuilds; meanwhile the others keep ranking over the previous snapshot, or
+  // wait for the first one to be built (one build at a time: each reads the whole catalog).
   if (snapshot_ && rebuilding_) return snapshot_;
+  if (rebuilding_) {
+    rebuilt_.wait(lock, [&] { return !rebuilding_; });
+    if (snapshot_) return snapshot_;
+  }
   rebuilding_ = true;
   std::shared_ptr<const Snapshot> previous = snapshot_;
   lock.unlock();
   auto built = BuildSnapshot(db_, data_dir_, now, previous.get(), options_, indexes_built_);
   lock.lock();
   rebuilding_ = false;
+  rebuilt_.notify_all();
   if (!built.ok()) return built.status();
   snapshot_ = std::move(built).value();
   return snapshot_;
@@ -421,14 +427,26 @@ RecommendationService::SnapshotHold::~SnapshotHold() {
 }
 
 Status RecommendationService::WarmUp() {
+  {
+    std::lock_guard lock(mu_);
+    if (snapshot_ || rebuilding_) return Status();  // built, or being built by a request
+    rebuilding_ = true;
+  }
   auto built = BuildSnapshot(db_, data_dir_, clock_.NowMillis(), nullptr, options_, indexes_built_);
+  std::lock_guard lock(mu_);
+  rebuilding_ = false;
+  rebuilt_.notify_all();
   if (!built.ok()) return built.status();
   // Expired from birth: ranked endpoints rebuild on their first request as they always did;
   // only Autoplay (which takes any snapshot) uses this one meanwhile.
   built.value()->built_ms = INT64_MIN / 2;
-  std::lock_guard lock(mu_);
   if (!snapshot_) snapshot_ = std::move(built).value();
   return Status();
+}
+
+bool RecommendationService::FirstBuildUnderWay() {
+  std::lock_guard lock(mu_);
+  return !snapshot_ && rebuilding_;
 }
 
 std::shared_ptr<const RecommendationService::Snapshot> RecommendationService::Peek() {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -147,8 +148,9 @@ class RecommendationService {
   // popular of its genres, then the most popular overall; one per primary artist where the
   // catalog allows, never the seed. Cheap enough for the play path: it reads only the
   // listeners of the seed and the head of popularity lists, and uses whatever snapshot exists
-  // however old (it builds one only when none exists yet). Returns track ids: the player
-  // reads the rows through its own catalog cache.
+  // however old (it builds one only when none exists and none is being built; during the
+  // first build it returns no tracks instead of waiting). Returns track ids: the player reads
+  // the rows through its own catalog cache.
   Result<std::vector<std::string>> Autoplay(const std::string& seed_track,
                                             const std::string& market, size_t count);
 
@@ -156,6 +158,8 @@ class RecommendationService {
   // background at start-up, so no play waits for the first build). It counts as expired for
   // the ranked endpoints, which rebuild on their first request as before.
   Status WarmUp();
+  // Whether no snapshot exists yet and one is being built.
+  bool FirstBuildUnderWay();
 
   // Keeps one snapshot for a batch (`sonora recommend run`): from HoldSnapshot() until the
   // hold is destroyed, every call ranks over the snapshot current at the call (built first
@@ -217,6 +221,9 @@ class RecommendationService {
   std::mutex mu_;  // guards snapshot_ and rebuilding_ (the rebuild itself runs unlocked)
   std::shared_ptr<const Snapshot> snapshot_;
   bool rebuilding_ = false;
+  // Signalled when a rebuild ends: callers with no snapshot at all wait for the one being built
+  // instead of each building their own.
+  std::condition_variable rebuilt_;
   int holds_ = 0;  // live SnapshotHolds: while > 0 the snapshot is not rebuilt
   std::atomic<int64_t> indexes_built_{0};
 };
