@@ -336,6 +336,7 @@ Status Indexer::Rebuild(int64_t now_ms, const ProgressFn& progress) {
       static_cast<int64_t>(track_ids.size() + album_ids.size() + artist_ids.size() +
                            playlist_ids.size() + show_ids.size() + episode_ids.size());
   int64_t done = 0, since_commit = 0;
+  if (progress) progress(0, total);  // the total is known: the bar's clock starts here
   auto step = [&](int64_t n) -> Status {
     done += n;
     since_commit += n;
