@@ -202,8 +202,7 @@ std::optional<std::vector<std::string>> PlayService::Station(const http::Princip
   }
   auto ids = std::make_shared<const std::vector<std::string>>(std::move(*station));
   std::lock_guard<std::mutex> lock(stations_mu_);
-  if (stations_.size() >= kMaxStations) stations_.clear();
-  stations_[StationKey(user, current)] = {ids, made_at};
+  stations_.Put(StationKey(user, current), {ids, made_at});
   return *ids;
 }
 
@@ -211,9 +210,9 @@ std::shared_ptr<const std::vector<std::string>> PlayService::PeekStation(
     const http::Principal& user, const std::string& current) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(stations_mu_);
-  auto it = stations_.find(StationKey(user, current));
-  if (it == stations_.end() || now - it->second.made_at >= kAutoplayMemo) return nullptr;
-  return it->second.ids;
+  const RememberedStation* station = stations_.Find(StationKey(user, current));
+  if (!station || now - station->made_at >= kAutoplayMemo) return nullptr;
+  return station->ids;
 }
 
 Result<PlayResult> PlayService::Assemble(const http::Principal& user, const PlayRequest& request,

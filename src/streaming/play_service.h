@@ -14,6 +14,7 @@
 #include "auth/tier.h"
 #include "catalog/catalog_repository.h"
 #include "core/clock.h"
+#include "core/lru_map.h"
 #include "core/result.h"
 #include "core/thread_annotations.h"
 #include "http/request.h"
@@ -26,8 +27,9 @@ namespace sonora::streaming {
 
 inline constexpr int kNextTracks = 5;  // queue preview returned with each play
 // How long a station from AutoplayTracks is reused for the same track and country. Stations
-// come from a recommendation snapshot that is itself minutes old; this adds little.
-inline constexpr std::chrono::seconds kAutoplayMemo{2};
+// come from a recommendation snapshot that is rebuilt every few minutes; a minute adds little,
+// and a shorter memo sent most plays that reach an album's end to a worker.
+inline constexpr std::chrono::seconds kAutoplayMemo{60};
 
 struct PlayRequest {
   std::string track_id;
@@ -149,9 +151,9 @@ class PlayService {
     std::shared_ptr<const std::vector<std::string>> ids;
     std::chrono::steady_clock::time_point made_at;
   };
-  static constexpr size_t kMaxStations = 20'000;  // cleared when full, refills on demand
+  static constexpr size_t kMaxStations = 20'000;  // the least recently used one goes
   std::mutex stations_mu_;
-  std::unordered_map<std::string, RememberedStation> stations_ SONORA_GUARDED_BY(stations_mu_);
+  LruMap<std::string, RememberedStation> stations_ SONORA_GUARDED_BY(stations_mu_){kMaxStations};
 };
 
 }  // namespace sonora::streaming
