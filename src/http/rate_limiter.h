@@ -4,13 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/lru_map.h"
 #include "core/status.h"
 #include "core/thread_annotations.h"
 
@@ -38,13 +38,10 @@ class LocalRateLimiter final : public RateLimiter {
   struct Bucket {
     double tokens;
     int64_t updated_ms;
-    std::list<std::string>::iterator lru;
   };
   const Clock& clock_;
-  const size_t max_keys_;
   std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_ SONORA_GUARDED_BY(mu_);
-  std::list<std::string> lru_ SONORA_GUARDED_BY(mu_);  // front = most recent
+  LruMap<std::string, Bucket> buckets_ SONORA_GUARDED_BY(mu_);  // the least recent key goes
 };
 
 }  // namespace sonora::http

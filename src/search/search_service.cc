@@ -10,7 +10,6 @@
 namespace sonora::search {
 
 namespace {
-constexpr size_t kMaxTastesCached = 10'000;
 
 // Everything that changes an answer, folded so "Billie" and "billie" share an entry.
 std::string CacheKey(const SearchQuery& q, uint64_t version) {
@@ -67,7 +66,8 @@ SearchService::SearchService(store::Database& db, catalog::CatalogRepository& ca
       podcasts_(db),
       taste_(taste),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      cache_(options_.cache_entries) {}
 
 Status SearchService::Start(const ProgressFn& progress) {
   namespace fs = std::filesystem;
@@ -100,44 +100,31 @@ Result<Taste> SearchService::TasteFor(const std::string& user_id) {
   const int64_t now = clock_.NowMillis();
   {
     std::lock_guard lock(taste_mu_);
-    auto it = tastes_.find(user_id);
-    if (it != tastes_.end() && it->second.second > now) return it->second.first;
+    const auto* hit = tastes_.Find(user_id);
+    if (hit && hit->second > now) return hit->first;
   }
   SONORA_ASSIGN_OR_RETURN(Taste t, taste_.TasteOf(user_id));
   std::lock_guard lock(taste_mu_);
-  if (tastes_.size() >= kMaxTastesCached) tastes_.clear();
-  tastes_[user_id] = {t, now + options_.taste_ttl_ms};
+  tastes_.Put(user_id, {t, now + options_.taste_ttl_ms});
   return t;
 }
 
 std::optional<SearchResults> SearchService::CacheGet(const std::string& key) {
   if (options_.cache_entries == 0) return std::nullopt;
   std::lock_guard lock(cache_mu_);
-  auto it = cache_.find(key);
-  if (it == cache_.end()) return std::nullopt;
-  if (it->second->expires_at_ms <= clock_.NowMillis()) {
-    lru_.erase(it->second);
-    cache_.erase(it);
+  CacheEntry* e = cache_.Find(key);
+  if (!e) return std::nullopt;
+  if (e->expires_at_ms <= clock_.NowMillis()) {
+    cache_.Erase(key);
     return std::nullopt;
   }
-  lru_.splice(lru_.begin(), lru_, it->second);
-  return it->second->results;
+  return e->results;
 }
 
 void SearchService::CachePut(const std::string& key, const SearchResults& r) {
   if (options_.cache_entries == 0) return;
   std::lock_guard lock(cache_mu_);
-  auto it = cache_.find(key);
-  if (it != cache_.end()) {
-    lru_.erase(it->second);
-    cache_.erase(it);
-  }
-  lru_.push_front({key, r, clock_.NowMillis() + options_.cache_ttl_ms});
-  cache_[key] = lru_.begin();
-  while (lru_.size() > options_.cache_entries) {
-    cache_.erase(lru_.back().key);
-    lru_.pop_back();
-  }
+  cache_.Put(key, CacheEntry{r, clock_.NowMillis() + options_.cache_ttl_ms});
 }
 
 Status SearchService::Hydrate(SearchPage& page) {

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <chrono>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +18,7 @@
 #include "catalog/podcast.h"
 #include "catalog/podcast_repository.h"
 #include "core/clock.h"
+#include "core/lru_map.h"
 #include "core/result.h"
 #include "search/indexer.h"
 #include "search/search_index.h"
@@ -81,7 +81,6 @@ class SearchService {
 
  private:
   struct CacheEntry {
-    std::string key;
     SearchResults results;
     int64_t expires_at_ms;
   };
@@ -100,10 +99,10 @@ class SearchService {
   std::unique_ptr<Indexer> indexer_;
 
   std::mutex cache_mu_;
-  std::list<CacheEntry> lru_;  // most recent first; guarded by cache_mu_
-  std::unordered_map<std::string, std::list<CacheEntry>::iterator> cache_;  // guarded
+  LruMap<std::string, CacheEntry> cache_;  // guarded by cache_mu_
   std::mutex taste_mu_;
-  std::unordered_map<std::string, std::pair<Taste, int64_t>> tastes_;  // guarded by taste_mu_
+  static constexpr size_t kMaxTastesCached = 10'000;
+  LruMap<std::string, std::pair<Taste, int64_t>> tastes_{kMaxTastesCached};  // by taste_mu_
 };
 
 }  // namespace sonora::search
