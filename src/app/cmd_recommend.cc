@@ -40,6 +40,42 @@ recommend::AlsOptions AlsFrom(const RecommendOptions& o) {
   return als;
 }
 
+recommend::AspectOptions AspectFrom(const RecommendOptions& o) {
+  recommend::AspectOptions aspect;
+  aspect.topics = o.topics.front();
+  aspect.iterations = o.aspect_iterations;
+  aspect.inner_steps = o.aspect_inner_steps;
+  aspect.restarts = o.aspect_restarts;
+  aspect.alpha = o.aspect_alpha;
+  aspect.beta = o.aspect_beta;
+  aspect.weighting = o.aspect_weighting == "log"     ? recommend::AspectWeighting::kLog
+                     : o.aspect_weighting == "count" ? recommend::AspectWeighting::kCount
+                                                     : recommend::AspectWeighting::kBinary;
+  aspect.threads = o.threads;
+  aspect.seed = o.seed;
+  return aspect;
+}
+
+// Prints one line per aspect-model iteration (bound and time) under a progress bar on stderr.
+class AspectPrinter {
+ public:
+  // `runs`: how many training runs (restarts, over every topic count) will report.
+  AspectPrinter(const recommend::AspectOptions& o, int runs)
+      : bar_("aspect", static_cast<int64_t>(o.iterations) * runs, "iter"),
+        tty_(isatty(STDERR_FILENO) != 0) {}
+  void operator()(const recommend::AspectIteration& it) {
+    std::fprintf(stderr, "%saspect: restart %d iteration %d bound %.6f (%.2f s)\n",
+                 tty_ ? "\r\033[K" : "", it.restart + 1, it.iteration, it.bound, it.seconds);
+    bar_.Update(++done_);
+  }
+  void Finish() { bar_.Finish(); }
+
+ private:
+  ProgressBar bar_;
+  int64_t done_ = 0;
+  bool tty_;
+};
+
 // Prints one line per ALS iteration (loss and time) under a progress bar on stderr.
 class IterationPrinter {
  public:
@@ -72,11 +108,11 @@ void PrintTable(const recommend::EvalReport& r, const std::string& source, int h
     std::printf("%-12s %10.4f %10.4f %10.4f %10.4f %10.4f %9.2f\n", m.model.c_str(), m.precision,
                 m.recall, m.ndcg, m.coverage, m.diversity, m.seconds);
   }
-  const auto& als = r.models[0];
+  const auto& first = r.models[0];
   for (size_t k = 1; k < r.models.size(); ++k) {
     const auto& b = r.models[k];
-    std::printf("als ndcg@10 / %s: %s\n", b.model.c_str(),
-                b.ndcg > 0 ? (std::to_string(als.ndcg / b.ndcg) + "x").c_str() : "n/a");
+    std::printf("%s ndcg@10 / %s: %s\n", first.model.c_str(), b.model.c_str(),
+                b.ndcg > 0 ? (std::to_string(first.ndcg / b.ndcg) + "x").c_str() : "n/a");
   }
 }
 
@@ -94,6 +130,8 @@ Json ReportJson(const recommend::EvalReport& r, const std::string& source,
   }
   Json losses = Json::array();
   for (const auto& it : r.iterations) losses.push_back(it.loss);
+  Json bounds = Json::array();
+  for (const auto& it : r.aspect_iterations) bounds.push_back(it.bound);
   return {{"dataset", source},
           {"users", r.users},
           {"items", r.items},
@@ -117,6 +155,18 @@ Json ReportJson(const recommend::EvalReport& r, const std::string& source,
             {"bm25_b", o.bm25_b},
             {"seed", o.seed},
             {"loss", losses}}},
+          {"model", o.model},
+          {"aspect",
+           {{"topics", o.topics.size() == 1 ? Json(o.topics.front()) : Json(o.topics)},
+            {"iterations", o.aspect_iterations},
+            {"inner_steps", o.aspect_inner_steps},
+            {"restarts", o.aspect_restarts},
+            {"ensemble", o.aspect_ensemble},
+            {"alpha", o.aspect_alpha},
+            {"beta", o.aspect_beta},
+            {"weighting", o.aspect_weighting},
+            {"blend_weight", o.blend_weight},
+            {"bound", bounds}}},
           {"item_knn", {{"neighbors", o.neighbors}}},
           {"models", models}};
 }
@@ -183,10 +233,30 @@ int RunRecommendEval(const Config& config, const RecommendOptions& o) {
   }
   options.bm25 = o.weighting == "bm25";
   options.bm25_options = {.k1 = o.bm25_k1, .b = o.bm25_b};
+  options.model = o.model == "aspect"  ? recommend::EvalModel::kAspect
+                  : o.model == "blend" ? recommend::EvalModel::kBlend
+                                       : recommend::EvalModel::kAls;
+  options.aspect = AspectFrom(o);
+  options.aspect_ensemble = o.aspect_ensemble;
+  if (o.topics.size() > 1) options.aspect_topics = o.topics;
+  options.blend_weight = o.blend_weight;
   IterationPrinter printer(o.iterations);
+  std::unique_ptr<AspectPrinter> aspect_printer;
+  options.on_aspect_iteration = [&](const recommend::AspectIteration& it) {
+    if (!aspect_printer) {
+      printer.Finish();
+      aspect_printer = std::make_unique<AspectPrinter>(
+          options.aspect, options.aspect.restarts * static_cast<int>(o.topics.size()));
+    }
+    (*aspect_printer)(it);
+  };
   auto report = recommend::RunEvaluation(interactions, users, items, by_time, options,
                                          [&](const recommend::AlsIteration& it) { printer(it); });
-  printer.Finish();
+  if (aspect_printer) {
+    aspect_printer->Finish();
+  } else {
+    printer.Finish();
+  }
   if (!report.ok()) return Fail(report.status());
   if (o.json) {
     std::printf("%s\n", DumpJson(ReportJson(*report, source, o)).c_str());

@@ -77,6 +77,18 @@ struct RecommendOptions {
   // ALS input weighting: "bm25" (recommend::WeightBm25) or "none".
   std::string weighting = "none";
   float bm25_k1 = 100.0f, bm25_b = 0.8f;
+  // The model: "als", "aspect" (recommend/aspect_model.h) or "blend" (ALS + aspect).
+  std::string model = "als";
+  // Aspect model (recommend::AspectOptions).
+  std::vector<int> topics = {10};  // more than one: an ensemble over the topic counts
+  int aspect_iterations = 100;
+  int aspect_inner_steps = 3;
+  int aspect_restarts = 1;
+  int aspect_ensemble = 1;  // the best restarts by bound whose scores are averaged
+  float aspect_alpha = 0.1f;
+  float aspect_beta = 0.01f;
+  std::string aspect_weighting = "binary";  // "binary", "log" or "count"
+  float blend_weight = 0.5f;                // the aspect model's share of the blend
   // eval only
   std::string interactions;  // a `user item count [time]` file; empty: the database
   bool synthetic = false;    // the generated population with planted clusters instead

@@ -230,6 +230,47 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   rec_eval->add_flag("--validation", rec.validation,
                      "score the validation split instead of the test split (for tuning)");
+  rec_eval
+      ->add_option("--model", rec.model,
+                   "the model under test: als, aspect (latent topics) or blend (ALS + aspect); "
+                   "train always fits ALS (default als)")
+      ->check(CLI::IsMember({"als", "aspect", "blend"}));
+  rec_eval
+      ->add_option("--topics", rec.topics,
+                   "aspect model topics (default 10); a list (9,10,11) averages one model per "
+                   "count")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1024));
+  rec_eval
+      ->add_option("--aspect-ensemble", rec.aspect_ensemble,
+                   "average the scores of this many best restarts by bound (default 1)")
+      ->check(CLI::Range(1, 1000));
+  rec_eval
+      ->add_option("--aspect-iterations", rec.aspect_iterations,
+                   "aspect model EM iterations per restart (default 100)")
+      ->check(CLI::Range(0, 100000));
+  rec_eval
+      ->add_option("--aspect-inner-steps", rec.aspect_inner_steps,
+                   "aspect model user updates per iteration (default 3)")
+      ->check(CLI::Range(1, 1000));
+  rec_eval
+      ->add_option("--aspect-restarts", rec.aspect_restarts,
+                   "aspect model restarts, the best bound kept (default 1)")
+      ->check(CLI::Range(1, 1000));
+  rec_eval
+      ->add_option("--aspect-alpha", rec.aspect_alpha, "user-topic Dirichlet prior (default 0.1)")
+      ->check(CLI::Range(1e-6f, 1e6f));
+  rec_eval
+      ->add_option("--aspect-beta", rec.aspect_beta, "topic-item Dirichlet prior (default 0.01)")
+      ->check(CLI::Range(1e-6f, 1e6f));
+  rec_eval
+      ->add_option("--aspect-weighting", rec.aspect_weighting,
+                   "aspect model cell weight: binary, log (log(1 + r)) or count (default binary)")
+      ->check(CLI::IsMember({"binary", "log", "count"}));
+  rec_eval
+      ->add_option("--blend-weight", rec.blend_weight,
+                   "the aspect model's share of --model blend (default 0.5)")
+      ->check(CLI::Range(0.0f, 1.0f));
   rec_eval->add_flag("--json", rec.json, "print the results as JSON");
   rec_eval->callback([&] { rc = sonora::app::RunRecommendEval(flags.Resolve(), rec); });
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <utility>
 
 namespace sonora::recommend {
 
@@ -11,6 +13,24 @@ double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// A factor model scored as x_u . y_i under its own name ("aspect", "blend").
+class NamedFactorRecommender final : public Recommender {
+ public:
+  NamedFactorRecommender(const InteractionMatrix& train, FactorModel model, std::string name)
+      : train_(train), model_(std::move(model)), name_(std::move(name)) {}
+  std::string_view name() const override { return name_; }
+  std::vector<ScoredItem> Recommend(int32_t user, int k) const override {
+    std::vector<float> scores;
+    ItemScores(model_, model_.User(user), scores);
+    return TopK(scores, train_.by_user().Cols(user), k);
+  }
+
+ private:
+  const InteractionMatrix& train_;
+  FactorModel model_;
+  std::string name_;
+};
+
 }  // namespace
 
 Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int32_t users,
@@ -18,6 +38,14 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
                                  const std::function<void(const AlsIteration&)>& on_iteration) {
   if (options.split.holdout < 1) {
     return Status::InvalidArgument("holdout", "holdout must be at least 1");
+  }
+  if (!(options.blend_weight >= 0 && options.blend_weight <= 1)) {
+    return Status::InvalidArgument("blend_weight", "blend weight must be in [0, 1]");
+  }
+  if (options.model != EvalModel::kAls &&
+      (options.aspect_ensemble < 1 || options.aspect_ensemble > options.aspect.restarts)) {
+    return Status::InvalidArgument("ensemble",
+                                   "the aspect ensemble must keep 1 to restarts models");
   }
   EvalReport report;
   report.users = users;
@@ -57,6 +85,47 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
   ModelMetrics m = Evaluate(*als, split, options.threads);
   m.seconds += als_fit;
   report.models.push_back(m);
+
+  if (options.model != EvalModel::kAls) {
+    start = std::chrono::steady_clock::now();
+    std::vector<int> topic_counts = options.aspect_topics;
+    if (topic_counts.empty()) topic_counts.push_back(options.aspect.topics);
+    std::vector<AspectModel> members;
+    for (int topics : topic_counts) {
+      AspectOptions aspect_options = options.aspect;
+      aspect_options.topics = topics;
+      auto kept = TrainAspectRestarts(split.train, aspect_options, options.aspect_ensemble,
+                                      [&](const AspectIteration& it) {
+                                        report.aspect_iterations.push_back(it);
+                                        if (options.on_aspect_iteration) {
+                                          options.on_aspect_iteration(it);
+                                        }
+                                      });
+      if (!kept.ok()) return kept.status();
+      for (auto& member : *kept) members.push_back(std::move(member));
+    }
+    SONORA_ASSIGN_OR_RETURN(FactorModel aspect_factors, AspectEnsembleFactors(members));
+    const double aspect_fit = Since(start);
+    if (options.model == EvalModel::kBlend) {
+      start = std::chrono::steady_clock::now();
+      SONORA_ASSIGN_OR_RETURN(auto blended,
+                              BlendFactorModels(*model, aspect_factors, options.blend_weight));
+      const double blend_fit = Since(start) + als_fit + aspect_fit;
+      NamedFactorRecommender aspect_row(split.train, std::move(aspect_factors), "aspect");
+      m = Evaluate(aspect_row, split, options.threads);
+      m.seconds += aspect_fit;
+      report.models.insert(report.models.begin() + 1, m);
+      NamedFactorRecommender blend_row(split.train, std::move(blended), "blend");
+      m = Evaluate(blend_row, split, options.threads);
+      m.seconds += blend_fit;
+      report.models.insert(report.models.begin(), m);
+    } else {
+      NamedFactorRecommender aspect_row(split.train, std::move(aspect_factors), "aspect");
+      m = Evaluate(aspect_row, split, options.threads);
+      m.seconds += aspect_fit;
+      report.models.insert(report.models.begin(), m);
+    }
+  }
 
   start = std::chrono::steady_clock::now();
   auto popularity = MakePopularityRecommender(split.train);

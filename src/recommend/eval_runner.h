@@ -1,5 +1,6 @@
 // One evaluation run, as `sonora recommend eval` performs it: split, fit ALS, popularity and
-// item-kNN on the same training matrix, and score all three on the same held-out items.
+// item-kNN on the same training matrix (and the aspect model, alone or blended with ALS, when
+// asked), and score them all on the same held-out items.
 #pragma once
 
 #include <cstdint>
@@ -8,15 +9,34 @@
 #include <vector>
 
 #include "core/result.h"
+#include "recommend/aspect_model.h"
 #include "recommend/cf_model.h"
 #include "recommend/evaluation.h"
 #include "recommend/recommender.h"
 
 namespace sonora::recommend {
 
+// The model under test, printed first and compared with every other row.
+enum class EvalModel {
+  kAls,     // ALS alone (rows: als, popularity, item_knn[, reference])
+  kAspect,  // the aspect model (rows: aspect, als, popularity, item_knn[, reference])
+  kBlend,   // ALS + aspect, BlendFactorModels (rows: blend, als, aspect, popularity, ...)
+};
+
 struct EvalOptions {
   SplitOptions split;
+  EvalModel model = EvalModel::kAls;
   AlsOptions als;
+  AspectOptions aspect;
+  // The aspect row as an ensemble (AspectEnsembleFactors, scores averaged): the
+  // `aspect_ensemble` restarts with the best bounds (1..aspect.restarts; 1: the best alone) of
+  // each topic count in `aspect_topics` (empty: aspect.topics alone). Default: 1, empty.
+  int aspect_ensemble = 1;
+  std::vector<int> aspect_topics;
+  // The aspect model's share of the blend, in [0, 1]. Default: 0.5.
+  float blend_weight = 0.5f;
+  // Called after each aspect-model iteration (kAspect, kBlend); may be empty.
+  std::function<void(const AspectIteration&)> on_aspect_iteration;
   ItemKnnOptions knn;
   // Worker threads for scoring. Default: 2.
   int threads = 2;
@@ -39,11 +59,13 @@ struct EvalReport {
   int64_t train_nnz = 0;     // distinct (user, item) cells in the training matrix
   int64_t evaluated_users = 0;
   bool by_time = false;              // leave-last-out by time (else seeded-random holdout)
-  std::vector<ModelMetrics> models;  // als, popularity, item_knn[, the reference]
+  std::vector<ModelMetrics> models;  // the model under test first (EvalModel), then the others
   std::vector<AlsIteration> iterations;
+  std::vector<AspectIteration> aspect_iterations;
 };
 
-// Errors: kInvalidArgument for bad options (as TrainAls; holdout < 1) or when no user has
+// Errors: kInvalidArgument for bad options (as TrainAls and TrainAspect; holdout < 1;
+// blend_weight outside [0, 1]; aspect_ensemble outside [1, aspect.restarts]) or when no user has
 // enough interactions to hold any out (field "holdout").
 Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int32_t users,
                                  int32_t items, bool by_time, const EvalOptions& options,

@@ -144,5 +144,43 @@ TEST(EvalRunnerTest, AlsBeatsTheBaselinesOnPlantedClusters) {
               StatusIs(Code::kInvalidArgument));
 }
 
+TEST(EvalRunnerTest, AspectEnsembleRowAveragesTheKeptRestartsOfEveryTopicCount) {
+  auto data = GenerateSynthetic({.users = 300, .items = 120, .clusters = 4, .seed = 8});
+  EvalOptions o;
+  o.split.holdout = 3;
+  o.als.factors = 8;
+  o.als.iterations = 3;
+  o.model = EvalModel::kAspect;
+  o.aspect = {.iterations = 5, .restarts = 3, .alpha = 0.3f, .beta = 1.0f};
+  o.aspect_ensemble = 2;
+  o.aspect_topics = {3, 4};
+  int calls = 0;
+  o.on_aspect_iteration = [&](const AspectIteration&) { ++calls; };
+  auto report = RunEvaluation(data.interactions, data.users, data.items, true, o, {});
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(calls, 2 * 3 * 5);
+  EXPECT_EQ(report->aspect_iterations.size(), 30u);
+  ASSERT_EQ(report->models.size(), 4u);
+  EXPECT_EQ(report->models[0].model, "aspect");
+  EXPECT_GT(report->models[0].ndcg, 1.5 * report->models[2].ndcg) << "vs popularity";
+
+  // The ensemble is a different row from the best restart alone.
+  EvalOptions single = o;
+  single.aspect_ensemble = 1;
+  auto alone = RunEvaluation(data.interactions, data.users, data.items, true, single, {});
+  ASSERT_THAT(alone, IsOk());
+  EXPECT_NE(alone->models[0].ndcg, report->models[0].ndcg);
+
+  // Keeping more members than restarts, or none, is refused before anything is trained.
+  calls = 0;
+  o.aspect_ensemble = 4;
+  EXPECT_THAT(RunEvaluation(data.interactions, data.users, data.items, true, o, {}),
+              StatusIs(Code::kInvalidArgument));
+  o.aspect_ensemble = 0;
+  EXPECT_THAT(RunEvaluation(data.interactions, data.users, data.items, true, o, {}),
+              StatusIs(Code::kInvalidArgument));
+  EXPECT_EQ(calls, 0);
+}
+
 }  // namespace
 }  // namespace sonora::recommend

@@ -110,6 +110,71 @@ TEST_F(RecommendCliTest, EvalTakesTheLogConfidenceAndScaledRegularization) {
   EXPECT_NE((*a)["als"]["loss"][3].get<double>(), (*b)["als"]["loss"][3].get<double>());
 }
 
+TEST_F(RecommendCliTest, EvalComparesTheAspectModelAndTheBlend) {
+  const std::string base =
+      "recommend eval --synthetic --synthetic-users 300 --synthetic-items 120 --iterations 4 "
+      "--factors 8 --topics 5 --aspect-iterations 6 --aspect-alpha 0.3 --aspect-beta 1 "
+      "--aspect-weighting log";
+  Outcome blend = Sonora(base + " --model blend --blend-weight 0.4 --aspect-restarts 2 --json");
+  ASSERT_EQ(blend.exit_code, 0) << blend.err;
+  EXPECT_THAT(blend.err, HasSubstr("aspect: restart 2 iteration 6 bound"));
+  auto j = ParseJsonObject(blend.out);
+  ASSERT_THAT(j, IsOk()) << blend.out;
+  ASSERT_EQ((*j)["models"].size(), 6u);
+  EXPECT_EQ((*j)["models"][0]["model"], "blend");
+  EXPECT_EQ((*j)["models"][1]["model"], "als");
+  EXPECT_EQ((*j)["models"][2]["model"], "aspect");
+  EXPECT_EQ((*j)["models"][5]["model"], "oracle");
+  EXPECT_EQ((*j)["model"], "blend");
+  EXPECT_EQ((*j)["aspect"]["topics"], 5);
+  EXPECT_EQ((*j)["aspect"]["weighting"], "log");
+  EXPECT_EQ((*j)["aspect"]["restarts"], 2);
+  EXPECT_FLOAT_EQ((*j)["aspect"]["blend_weight"].get<float>(), 0.4f);
+  const auto& bounds = (*j)["aspect"]["bound"];
+  ASSERT_EQ(bounds.size(), 12u);  // 2 restarts x 6 iterations
+  for (size_t k = 1; k < 6; ++k) {
+    EXPECT_GE(bounds[k].get<double>(), bounds[k - 1].get<double>() - 1e-6);
+  }
+
+  // The table names the model under test in every ratio line.
+  Outcome aspect = Sonora(base + " --model aspect");
+  ASSERT_EQ(aspect.exit_code, 0) << aspect.err;
+  EXPECT_THAT(aspect.out, HasSubstr("aspect ndcg@10 / als: "));
+  EXPECT_THAT(aspect.out, HasSubstr("aspect ndcg@10 / item_knn: "));
+  EXPECT_THAT(aspect.out, HasSubstr("aspect ndcg@10 / oracle: "));
+
+  // An ensemble: the 2 best of 3 restarts for each of 4 and 5 topics.
+  Outcome ensemble = Sonora(base.substr(0, base.find("--topics")) +
+                            "--topics 4,5 --aspect-iterations 6 --aspect-restarts 3 "
+                            "--aspect-ensemble 2 --model aspect --json");
+  ASSERT_EQ(ensemble.exit_code, 0) << ensemble.err;
+  EXPECT_THAT(ensemble.err, HasSubstr("aspect: restart 3 iteration 6 bound"));
+  auto e = ParseJsonObject(ensemble.out);
+  ASSERT_THAT(e, IsOk()) << ensemble.out;
+  EXPECT_EQ((*e)["models"][0]["model"], "aspect");
+  EXPECT_EQ((*e)["aspect"]["topics"], Json::array({4, 5}));
+  EXPECT_EQ((*e)["aspect"]["ensemble"], 2);
+  EXPECT_EQ((*e)["aspect"]["bound"].size(), 36u);  // 2 topic counts x 3 restarts x 6 iterations
+  EXPECT_GT((*e)["models"][0]["ndcg_at_10"].get<double>(), 0.0);
+  // More members than restarts is refused once the options are read.
+  Outcome too_many = Sonora(base + " --model aspect --aspect-restarts 2 --aspect-ensemble 3");
+  EXPECT_NE(too_many.exit_code, 0);
+  EXPECT_THAT(too_many.err, HasSubstr("ensemble"));
+
+  // Bad values are refused before anything runs.
+  for (const char* bad : {"--model mf", "--topics 0", "--topics 4,0", "--blend-weight 1.5",
+                          "--aspect-weighting tfidf", "--aspect-alpha 0", "--aspect-restarts 0",
+                          "--aspect-beta -1", "--aspect-inner-steps 0", "--aspect-ensemble 0"}) {
+    Outcome r = Sonora("recommend eval --synthetic " + std::string(bad));
+    EXPECT_NE(r.exit_code, 0) << bad;
+    EXPECT_THAT(r.err, HasSubstr(std::string(bad).substr(0, std::string(bad).find(' ')))) << bad;
+  }
+  // train fits ALS only: it does not take the evaluation's model switch.
+  Outcome train = Sonora("recommend train --model aspect --data-dir " + dir_.path());
+  EXPECT_NE(train.exit_code, 0);
+  EXPECT_THAT(train.err, HasSubstr("--model"));
+}
+
 TEST_F(RecommendCliTest, EvalSyntheticJsonHasEveryModelAndTheOracle) {
   Outcome r = Sonora(
       "recommend eval --synthetic --synthetic-users 300 --synthetic-items 120 --iterations 4 "
