@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "catalog/catalog_json.h"
@@ -113,6 +114,44 @@ TEST_P(CatalogCacheTest, ContentVersionMovesOnEveryCatalogAndMediaEditOnly) {
                   .status(),
               IsOk());
   EXPECT_EQ(version(), before);
+}
+
+// Two writers that touch the same catalog rows in opposite orders: the counter's row lock is
+// taken before a statement locks any catalog row (BEFORE statement triggers on PostgreSQL), so
+// the second writer waits for the first instead of holding a row the first needs next. With
+// AFTER triggers this interleaving deadlocks and PostgreSQL aborts one of them.
+TEST_P(CatalogCacheTest, WritersInOppositeOrdersDoNotDeadlockOnTheContentVersion) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "SQLite runs one writer at a time";
+  std::promise<void> first_holds_counter;
+  std::promise<void> second_started;
+  Status first = Status(), second = Status();
+  std::thread a([&] {
+    first = tdb_->db().Transact([&](store::Session& tx) -> Status {
+      SONORA_RETURN_IF_ERROR(
+          tx.Query("UPDATE albums SET title = 'A' WHERE album_id = 'album_b1'").status());
+      first_holds_counter.set_value();
+      second_started.get_future().wait();
+      // Give the second writer time to reach (and, with AFTER triggers, lock) the artist row.
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return tx.Query("UPDATE artists SET name = 'A' WHERE artist_id = 'artist_a1'").status();
+    });
+  });
+  first_holds_counter.get_future().wait();
+  std::thread b([&] {
+    second_started.set_value();
+    second = tdb_->db().Transact([&](store::Session& tx) -> Status {
+      SONORA_RETURN_IF_ERROR(
+          tx.Query("UPDATE artists SET name = 'B' WHERE artist_id = 'artist_a1'").status());
+      return tx.Query("UPDATE albums SET title = 'B' WHERE album_id = 'album_b1'").status();
+    });
+  });
+  a.join();
+  b.join();
+  EXPECT_THAT(first, IsOk());
+  EXPECT_THAT(second, IsOk());
+  auto name = tdb_->db().Query("SELECT name FROM artists WHERE artist_id = 'artist_a1'");
+  ASSERT_THAT(name.status(), IsOk());
+  EXPECT_EQ(name->rows[0].GetString(0), "B") << "the second writer ran after the first";
 }
 
 TEST_P(CatalogCacheTest, ServesFromMemoryAndSeesAnEditOnTheNextRefresh) {
