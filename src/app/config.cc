@@ -109,6 +109,8 @@ const std::vector<Setting>& Settings() {
       Int64("auth.token_cache_size", &Config::auth_token_cache_size, 0, int64_t{1} << 24),
       Int64("auth.token_cache_max_age_ms", &Config::auth_token_cache_max_age_ms, 0, 3'600'000),
       Int64("recommend.ann_min_tracks", &Config::recommend_ann_min_tracks, 1, int64_t{1} << 40),
+      Int64("streaming.manifest_cache_size", &Config::streaming_manifest_cache_size, 1,
+            int64_t{1} << 24),
   };
   return kSettings;
 }

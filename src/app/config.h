@@ -40,6 +40,9 @@ struct Config {
   // Catalogs of at least this many tracks rank over nearest-neighbour candidates
   // (recommend::kAnnMinTracks).
   int64_t recommend_ann_min_tracks = 20000;
+  // Parsed track manifests kept for plays and chunks (streaming::MediaFiles), least recently
+  // used dropped first: about 10 KB each for a four-minute track with every rendition.
+  int64_t streaming_manifest_cache_size = 20'000;
 
   std::string DatabaseUrl() const;
   std::string TokenKeyFile() const;

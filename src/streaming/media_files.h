@@ -58,8 +58,16 @@ class MediaFiles {
  public:
   static constexpr std::chrono::seconds kRecheck{2};
 
-  MediaFiles(media::MediaRepository& repo, const media::MediaStore& store)
-      : repo_(repo), store_(store) {}
+  static constexpr size_t kDefaultMaxManifests = 20'000;
+
+  // Keeps up to `max_manifests` parsed manifests (at least 1), least recently used dropped
+  // first.
+  MediaFiles(media::MediaRepository& repo, const media::MediaStore& store,
+             size_t max_manifests = kDefaultMaxManifests)
+      : repo_(repo), store_(store), cache_(max_manifests) {}
+
+  // How many manifests it keeps (caches of per-manifest data elsewhere follow it).
+  size_t max_manifests() const { return cache_.capacity(); }
 
   // The track's manifest and media version, when its media is ready. Parsed manifests are
   // cached by (track, version): a re-encode bumps the version, so a stale one is never used.
@@ -86,7 +94,6 @@ class MediaFiles {
                                const std::string& file_name);
 
  private:
-  static constexpr size_t kMaxCachedManifests = 20'000;
   // Descriptors held open for resolved files (a file of a version never changes, so an open
   // descriptor serves it until the version goes): saves an open(2) and a close(2) per chunk.
   // Small beside the server's descriptor budget; files resolved once it is spent are opened
@@ -107,7 +114,7 @@ class MediaFiles {
   media::MediaRepository& repo_;
   const media::MediaStore& store_;
   std::mutex mu_;
-  LruMap<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_){kMaxCachedManifests};
+  LruMap<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_);
   // The highest content version a caller reported, and when it was last reported.
   int64_t observed_version_ SONORA_GUARDED_BY(mu_) = -1;
   Clock::time_point observed_at_ SONORA_GUARDED_BY(mu_);

@@ -121,6 +121,9 @@ Result<PlayRequest> ParsePlay(const Request& req) {
 // the address it is keyed by cannot be reused while the entry lives.
 class RenditionJsonCache {
  public:
+  // As many manifests as MediaFiles keeps.
+  explicit RenditionJsonCache(size_t max_manifests) : entries_(max_manifests) {}
+
   std::shared_ptr<const std::string> Get(const std::shared_ptr<const media::Manifest>& manifest,
                                          const StreamOption& s) {
     {
@@ -145,13 +148,12 @@ class RenditionJsonCache {
   }
 
  private:
-  static constexpr size_t kMaxManifests = 20'000;
   struct Entry {
     std::shared_ptr<const media::Manifest> manifest;
     std::unordered_map<std::string, std::shared_ptr<const std::string>> fragments;
   };
   std::mutex mu_;
-  LruMap<const media::Manifest*, Entry> entries_{kMaxManifests};
+  LruMap<const media::Manifest*, Entry> entries_;
 };
 
 // The play response, written straight into one string: the track objects come pre-rendered
@@ -212,7 +214,7 @@ std::string PlayBody(const PlayResult& r, const std::string& market, RenditionJs
 }  // namespace
 
 void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
-  auto rendition_json = std::make_shared<RenditionJsonCache>();
+  auto rendition_json = std::make_shared<RenditionJsonCache>(d.files.max_manifests());
   // A play answers on the I/O thread when everything it needs is in memory (TryPlay); the
   // worker runs Play otherwise. The body is parsed again there: cheaper than carrying it.
   router.Add(

@@ -19,7 +19,8 @@ class ConfigTest : public ::testing::Test {
  protected:
   void TearDown() override {
     for (const char* v : {"SONORA_PORT", "SONORA_RATE_LIMIT_API_BURST", "SONORA_ACCESS_LOG",
-                          "SONORA_CORS_ORIGINS", "SONORA_RECOMMEND_ANN_MIN_TRACKS"})
+                          "SONORA_CORS_ORIGINS", "SONORA_RECOMMEND_ANN_MIN_TRACKS",
+                          "SONORA_STREAMING_MANIFEST_CACHE_SIZE"})
       unsetenv(v);
   }
   std::string WriteToml(const std::string& text) {
@@ -61,7 +62,8 @@ TEST_F(ConfigTest, BadValuesNameTheSetting) {
                {"SONORA_PORT", "http", "port"},
                {"SONORA_RATE_LIMIT_API_BURST", "-1", "rate_limit.api_burst"},
                {"SONORA_ACCESS_LOG", "maybe", "access_log"},
-               {"SONORA_RECOMMEND_ANN_MIN_TRACKS", "0", "recommend.ann_min_tracks"}};
+               {"SONORA_RECOMMEND_ANN_MIN_TRACKS", "0", "recommend.ann_min_tracks"},
+               {"SONORA_STREAMING_MANIFEST_CACHE_SIZE", "0", "streaming.manifest_cache_size"}};
   for (const auto& k : cases) {
     setenv(k.env, k.value, 1);
     Config c;
@@ -84,6 +86,20 @@ TEST_F(ConfigTest, RecommendAnnThresholdFromFileAndEnvironment) {
   Config from_env;
   ASSERT_TRUE(ApplyFileAndEnvironment(from_env, path).ok());
   EXPECT_EQ(from_env.recommend_ann_min_tracks, 1000000000);
+}
+
+TEST_F(ConfigTest, ManifestCacheSizeFromFileAndEnvironment) {
+  Config defaults;
+  ASSERT_TRUE(ApplyFileAndEnvironment(defaults, "").ok());
+  EXPECT_EQ(defaults.streaming_manifest_cache_size, 20000);
+  std::string path = WriteToml("[streaming]\nmanifest_cache_size = 50000\n");
+  Config from_file;
+  ASSERT_TRUE(ApplyFileAndEnvironment(from_file, path).ok());
+  EXPECT_EQ(from_file.streaming_manifest_cache_size, 50000);
+  setenv("SONORA_STREAMING_MANIFEST_CACHE_SIZE", "100000", 1);
+  Config from_env;
+  ASSERT_TRUE(ApplyFileAndEnvironment(from_env, path).ok());
+  EXPECT_EQ(from_env.streaming_manifest_cache_size, 100000);
 }
 
 TEST_F(ConfigTest, MalformedFileIsAnError) {

@@ -132,6 +132,35 @@ TEST_P(MediaFilesTest, WithoutReportsAnEntryIsConfirmedAfterTheRecheck) {
   EXPECT_EQ(ChunkBytes(reread), 3000);
 }
 
+TEST_P(MediaFilesTest, AFullCacheDropsItsLeastRecentlyUsedManifest) {
+  ASSERT_THAT(tdb_->db()
+                  .Execute("INSERT INTO tracks (track_id, album_id, title, track_number, "
+                           "disc_number, duration_ms, created_at_ms) VALUES ('track_t2', "
+                           "'album_b1', 'T2', 2, 1, 10000, 1)")
+                  .status(),
+              IsOk());
+  ASSERT_THAT(tdb_->db()
+                  .Execute("INSERT INTO track_media SELECT 'track_t2', '/m/t2.flac', "
+                           "source_size, source_mtime_ms, audio_hash, tags_hash, fingerprint, "
+                           "sample_rate, channels, frames, loudness_lufs, true_peak_dbtp, "
+                           "track_gain_db, preview_start_ms, media_state, media_version, "
+                           "manifest, ingested_at_ms FROM track_media WHERE track_id = 'track_t1'")
+                  .status(),
+              IsOk());
+  MediaFiles one(*media_, store_, 1);
+  EXPECT_EQ(one.max_manifests(), 1u);
+  ASSERT_THAT(one.Manifest("track_t1").status(), IsOk());
+  ASSERT_THAT(one.Manifest("track_t2").status(), IsOk());  // track_t1 is dropped
+  EXPECT_FALSE(one.CachedManifest("track_t1").has_value());
+  EXPECT_TRUE(one.CachedManifest("track_t2").has_value());
+
+  MediaFiles two(*media_, store_, 2);
+  ASSERT_THAT(two.Manifest("track_t1").status(), IsOk());
+  ASSERT_THAT(two.Manifest("track_t2").status(), IsOk());
+  EXPECT_TRUE(two.CachedManifest("track_t1").has_value());
+  EXPECT_TRUE(two.CachedManifest("track_t2").has_value());
+}
+
 TEST_P(MediaFilesTest, UnknownTracksAndIdsAreNotFound) {
   MediaFiles files(*media_, store_);
   EXPECT_EQ(files.Manifest("track_nope").status().code(), Code::kNotFound);
