@@ -103,7 +103,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->hls_keys_ = std::make_unique<streaming::HlsKeys>(std::move(hls_key), app->clock_);
   app->media_files_ =
       std::make_unique<streaming::MediaFiles>(*app->media_repo_, *app->media_store_,
-                                              static_cast<size_t>(config.streaming_manifest_cache_size));
+                                              static_cast<size_t>(
+                                                  config.streaming_manifest_cache_size));
   // Sealed chunks and HLS segments, kept on disk per key period (streaming/sealed_files.h).
   app->sealed_files_ = std::make_unique<streaming::SealedFiles>(
       config.data_dir + "/cache/sealed", app->media_store_->root());
