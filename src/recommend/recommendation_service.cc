@@ -372,19 +372,21 @@ RecommendationService::~RecommendationService() = default;
 
 Result<std::shared_ptr<const RecommendationService::Snapshot>> RecommendationService::Current() {
   std::unique_lock lock(mu_);
-  const int64_t now = clock_.NowMillis();
-  const int64_t mtime = FileMtime(FactorModelPath(data_dir_));
-  if (snapshot_ && holds_ > 0) return snapshot_;  // a batch keeps its snapshot
-  if (snapshot_ && now - snapshot_->built_ms < options_.refresh_ms &&
-      mtime == snapshot_->factor_mtime) {
-    return snapshot_;
-  }
-  // One request rebuilds; meanwhile the others keep ranking over the previous snapshot, or
-  // wait for the first one to be built (one build at a time: each reads the whole catalog).
-  if (snapshot_ && rebuilding_) return snapshot_;
-  if (rebuilding_) {
+  int64_t now;
+  for (;;) {
+    now = clock_.NowMillis();
+    const int64_t mtime = FileMtime(FactorModelPath(data_dir_));
+    if (snapshot_ && holds_ > 0) return snapshot_;  // a batch keeps its snapshot
+    if (snapshot_ && now - snapshot_->built_ms < options_.refresh_ms &&
+        mtime == snapshot_->factor_mtime) {
+      return snapshot_;
+    }
+    // One request rebuilds; meanwhile the others keep ranking over the previous snapshot.
+    if (snapshot_ && rebuilding_) return snapshot_;
+    if (!rebuilding_) break;
+    // No snapshot yet and one is being built (each build reads the whole catalog): wait for
+    // it, then judge it like any other (serve's warm-up snapshot counts as expired).
     rebuilt_.wait(lock, [&] { return !rebuilding_; });
-    if (snapshot_) return snapshot_;
   }
   rebuilding_ = true;
   std::shared_ptr<const Snapshot> previous = snapshot_;
