@@ -2,13 +2,12 @@
 
 #include <unordered_map>
 
+#include "catalog/list_column.h"
 #include "core/strings.h"
 
 namespace sonora::catalog {
 
 namespace {
-
-std::vector<std::string> SplitList(const std::string& s) { return Split(s, ',', true); }
 
 std::string AlbumTypesClause(const std::vector<AlbumType>& types, store::Params& params) {
   if (types.empty()) return "";
@@ -32,11 +31,11 @@ Album AlbumFromRow(const store::Row& r) {
   a.release_date = r.GetString(2);
   a.album_type = ParseAlbumType(r.GetString(3)).value_or(AlbumType::kAlbum);
   a.total_tracks = static_cast<int>(r.GetInt(4));
-  a.genres = SplitList(r.GetString(5));
+  a.genres = ListFromColumn(r.GetString(5));
   a.label = r.GetString(6);
   a.artwork_id = r.GetOptionalString(7);
   a.popularity = static_cast<int>(r.GetInt(8));
-  a.available_countries = SplitList(r.GetString(9));
+  a.available_countries = ListFromColumn(r.GetString(9));
   a.created_at_ms = r.GetInt(10);
   a.artist = {r.GetString(11), r.GetString(12)};
   return a;
@@ -51,7 +50,7 @@ Artist ArtistFromRow(const store::Row& r) {
   a.artist_id = r.GetString(0);
   a.name = r.GetString(1);
   a.bio = r.GetString(2);
-  a.genres = SplitList(r.GetString(3));
+  a.genres = ListFromColumn(r.GetString(3));
   a.verified = r.GetBool(4);
   a.image_id = r.GetOptionalString(5);
   a.created_at_ms = r.GetInt(6);
@@ -95,8 +94,8 @@ Result<std::vector<Track>> CatalogRepository::TracksWhere(const std::string& whe
       t.explicit_content = r.GetBool(5);
       t.isrc = r.GetString(6);
       t.popularity = static_cast<int>(r.GetInt(7));
-      t.genres = SplitList(r.GetString(8));
-      t.available_countries = SplitList(r.GetString(9));
+      t.genres = ListFromColumn(r.GetString(8));
+      t.available_countries = ListFromColumn(r.GetString(9));
       t.created_at_ms = r.GetInt(10);
       t.album.album_id = r.GetString(11);
       t.album.title = r.GetString(12);
@@ -150,9 +149,9 @@ Result<std::vector<CatalogRepository::TrackSummary>> CatalogRepository::ScanTrac
     t.track_id = r.GetString(0);
     t.title = r.GetString(1);
     t.popularity = static_cast<int>(r.GetInt(2));
-    t.genres = SplitList(r.GetString(3));
-    for (auto& g : SplitList(r.GetString(6))) t.genres.push_back(std::move(g));
-    t.markets = SplitList(r.GetString(4));
+    t.genres = ListFromColumn(r.GetString(3));
+    for (auto& g : ListFromColumn(r.GetString(6))) t.genres.push_back(std::move(g));
+    t.markets = ListFromColumn(r.GetString(4));
     t.release_date = r.GetString(5);
     t.album_id = r.GetString(7);
     out.push_back(std::move(t));
@@ -276,7 +275,7 @@ Status CatalogRepository::UpsertArtist(store::Session& s, const Artist& a) {
           "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (artist_id) DO UPDATE SET "
           "name = excluded.name, name_key = excluded.name_key, bio = excluded.bio, "
           "genres = excluded.genres, verified = excluded.verified, image_id = excluded.image_id",
-          {a.artist_id, a.name, NameKey(a.name), a.bio, Join(a.genres, ","), a.verified ? 1 : 0,
+          {a.artist_id, a.name, NameKey(a.name), a.bio, ListColumn(a.genres), a.verified ? 1 : 0,
            a.image_id, a.created_at_ms})
       .status();
 }
@@ -294,8 +293,8 @@ Status CatalogRepository::UpsertAlbum(store::Session& s, const Album& a) {
           "genres = excluded.genres, label = excluded.label, artwork_id = excluded.artwork_id, "
           "popularity = excluded.popularity, available_countries = excluded.available_countries",
           {a.album_id, a.title, NameKey(a.title), a.artist.artist_id, a.release_date,
-           AlbumTypeName(a.album_type), a.total_tracks, Join(a.genres, ","), a.label, a.artwork_id,
-           a.popularity, Join(a.available_countries, ","), a.created_at_ms})
+           AlbumTypeName(a.album_type), a.total_tracks, ListColumn(a.genres), a.label, a.artwork_id,
+           a.popularity, ListColumn(a.available_countries), a.created_at_ms})
       .status();
 }
 
@@ -311,8 +310,8 @@ Status CatalogRepository::UpsertTrack(store::Session& s, const Track& t) {
               "popularity = excluded.popularity, genres = excluded.genres, "
               "available_countries = excluded.available_countries",
               {t.track_id, t.title, t.album.album_id, t.track_number, t.disc_number, t.duration_ms,
-               t.explicit_content ? 1 : 0, t.isrc, t.popularity, Join(t.genres, ","),
-               Join(t.available_countries, ","), t.created_at_ms})
+               t.explicit_content ? 1 : 0, t.isrc, t.popularity, ListColumn(t.genres),
+               ListColumn(t.available_countries), t.created_at_ms})
           .status());
   SONORA_RETURN_IF_ERROR(
       s.Query("DELETE FROM track_artists WHERE track_id = ?", {t.track_id}).status());

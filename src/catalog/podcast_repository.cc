@@ -1,13 +1,11 @@
 #include "catalog/podcast_repository.h"
 
 #include "catalog/catalog.h"
-#include "core/strings.h"
+#include "catalog/list_column.h"
 
 namespace sonora::catalog {
 
 namespace {
-
-std::vector<std::string> SplitList(const std::string& s) { return Split(s, ',', true); }
 
 // total_episodes comes from a correlated count: shows are read one page at a time, and the
 // episodes index (show_id, ...) answers each count from the index alone.
@@ -25,8 +23,8 @@ Show ShowFromRow(const store::Row& r) {
   s.language = r.GetString(4);
   s.explicit_content = r.GetBool(5);
   s.artwork_id = r.GetOptionalString(6);
-  s.genres = SplitList(r.GetString(7));
-  s.available_countries = SplitList(r.GetString(8));
+  s.genres = ListFromColumn(r.GetString(7));
+  s.available_countries = ListFromColumn(r.GetString(8));
   s.created_at_ms = r.GetInt(9);
   s.total_episodes = r.GetInt(10);
   return s;
@@ -46,13 +44,13 @@ Episode EpisodeFromRow(const store::Row& r) {
   e.duration_ms = r.GetInt(4);
   e.explicit_content = r.GetBool(5);
   e.episode_number = static_cast<int>(r.GetInt(6));
-  e.available_countries = SplitList(r.GetString(7));
+  e.available_countries = ListFromColumn(r.GetString(7));
   e.created_at_ms = r.GetInt(8);
   e.show.show_id = r.GetString(9);
   e.show.title = r.GetString(10);
   e.show.publisher = r.GetString(11);
   e.show.artwork_id = r.GetOptionalString(12);
-  e.show.available_countries = SplitList(r.GetString(13));
+  e.show.available_countries = ListFromColumn(r.GetString(13));
   return e;
 }
 
@@ -153,8 +151,8 @@ Status PodcastRepository::UpsertShow(store::Session& s, const Show& show) {
           "available_countries = excluded.available_countries, "
           "publisher_key = excluded.publisher_key, title_key = excluded.title_key",
           {show.show_id, show.title, show.publisher, show.description, show.language,
-           show.explicit_content, show.artwork_id, Join(show.genres, ","),
-           Join(show.available_countries, ","), show.created_at_ms, NameKey(show.publisher),
+           show.explicit_content, show.artwork_id, ListColumn(show.genres),
+           ListColumn(show.available_countries), show.created_at_ms, NameKey(show.publisher),
            NameKey(show.title)})
       .status();
 }
@@ -171,7 +169,8 @@ Status PodcastRepository::UpsertEpisode(store::Session& s, const Episode& e) {
           "explicit = excluded.explicit, episode_number = excluded.episode_number, "
           "available_countries = excluded.available_countries",
           {e.episode_id, e.show.show_id, e.title, e.description, e.release_date, e.duration_ms,
-           e.explicit_content, e.episode_number, Join(e.available_countries, ","), e.created_at_ms})
+           e.explicit_content, e.episode_number, ListColumn(e.available_countries),
+           e.created_at_ms})
       .status();
 }
 

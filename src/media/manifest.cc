@@ -1,7 +1,6 @@
 #include "media/manifest.h"
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,45 +31,6 @@ Json ManifestToJson(const Manifest& m) {
           {"duration_ms", m.duration_ms},
           {"chunk_frames", m.chunk_frames},
           {"renditions", std::move(renditions)}};
-}
-
-Result<Manifest> ManifestFromJson(const Json& j) try {
-  if (!j.is_object() || j.value("version", 0) != 1) {
-    return Status::Internal("unknown manifest version");
-  }
-  Manifest m;
-  m.sample_rate = j.value("sample_rate", 0);
-  m.channels = j.value("channels", 0);
-  m.frames = j.value("frames", int64_t{0});
-  m.duration_ms = j.value("duration_ms", int64_t{0});
-  m.chunk_frames = j.value("chunk_frames", int64_t{0});
-  // Arrays are walked in place: Json::value() would copy each one whole.
-  static const Json kNone = Json::array();
-  auto array_at = [](const Json& obj, const char* key) -> const Json& {
-    auto it = obj.find(key);
-    if (it == obj.end()) return kNone;
-    if (!it->is_array()) throw std::runtime_error(std::string("'") + key + "' is not an array");
-    return *it;
-  };
-  const Json& renditions = array_at(j, "renditions");
-  m.renditions.reserve(renditions.size());
-  for (const auto& r : renditions) {
-    Rendition out;
-    out.name = r.value("name", "");
-    out.codec = r.value("codec", "");
-    out.container = r.value("container", "");
-    out.kbps = r.value("kbps", 0);
-    const Json& chunks = array_at(r, "chunks");
-    out.chunks.reserve(chunks.size());
-    for (const auto& c : chunks) {
-      out.chunks.push_back({c.value("file", ""), c.value("start_frame", int64_t{0}),
-                            c.value("frames", int64_t{0}), c.value("bytes", int64_t{0})});
-    }
-    m.renditions.push_back(std::move(out));
-  }
-  return m;
-} catch (const std::exception& e) {
-  return Status::Internal(std::string("malformed manifest: ") + e.what());
 }
 
 namespace {

@@ -32,11 +32,9 @@ struct Manifest {
 };
 
 Json ManifestToJson(const Manifest& m);
-Result<Manifest> ManifestFromJson(const Json& j);
-// The same as ManifestFromJson(ParseJson(text)) without building the document: the manifest is
-// read straight from the text (play's cold path parses one per track). Unknown members are
-// skipped; a known member of the wrong type, malformed JSON or a version other than 1 is
-// kInternal.
+// Reads DumpJson(ManifestToJson(m)) back, straight from the text without building a document
+// (play's cold path parses one per track). Unknown members are skipped; a known member of the
+// wrong type, malformed JSON or a version other than 1 is kInternal.
 Result<Manifest> ParseManifest(std::string_view text);
 
 }  // namespace sonora::media

@@ -63,6 +63,17 @@ Status BadContext() {
                                  "sonora:artist:<id>");
 }
 
+// Where the next tracks come from: the request's context, or the current track's album when it
+// names none. Errors: BadContext for a malformed URI, or for a playlist or artist one when
+// `other_contexts` is false (no ContextTracks was supplied).
+Result<Context> NextTracksContext(const PlayRequest& request, const catalog::Track& current,
+                                  bool other_contexts) {
+  if (!request.context_uri) return Context{"album", current.album.album_id};
+  auto context = ParseContext(*request.context_uri);
+  if (!context || (context->type != "album" && !other_contexts)) return BadContext();
+  return *std::move(context);
+}
+
 // The album tracks after the current one: from `position + 1` when given, else after its place.
 std::vector<TrackRef> AfterInAlbum(const std::vector<TrackRef>& album_tracks,
                                    const catalog::Track& current, std::optional<int64_t> position) {
@@ -111,21 +122,17 @@ Result<TrackRef> PlayService::CheckPlayable(const http::Principal& user,
 Result<std::vector<TrackRef>> PlayService::NextTracks(const http::Principal& user,
                                                       const catalog::Track& current,
                                                       const PlayRequest& request) {
-  std::vector<TrackRef> out;
-  std::string album_id = current.album.album_id;  // no context: continue the album
-  if (request.context_uri) {
-    auto context = ParseContext(*request.context_uri);
-    if (!context || (context->type != "album" && !context_tracks_)) return BadContext();
-    if (context->type != "album") {
-      SONORA_ASSIGN_OR_RETURN(auto tracks,
-                              context_tracks_(user, context->type, context->id, current.track_id,
-                                              request.context_position, kNextTracks));
-      for (auto& t : tracks) out.push_back(std::make_shared<const CachedTrack>(std::move(t)));
-      return out;
-    }
-    album_id = context->id;
+  SONORA_ASSIGN_OR_RETURN(Context context,
+                          NextTracksContext(request, current, static_cast<bool>(context_tracks_)));
+  if (context.type != "album") {
+    SONORA_ASSIGN_OR_RETURN(auto tracks,
+                            context_tracks_(user, context.type, context.id, current.track_id,
+                                            request.context_position, kNextTracks));
+    std::vector<TrackRef> out;
+    for (auto& t : tracks) out.push_back(std::make_shared<const CachedTrack>(std::move(t)));
+    return out;
   }
-  SONORA_ASSIGN_OR_RETURN(auto cached, catalog_.AlbumTracks(album_id));
+  SONORA_ASSIGN_OR_RETURN(auto cached, catalog_.AlbumTracks(context.id));
   return AfterInAlbum(*cached, current, request.context_position);
 }
 
@@ -153,7 +160,7 @@ std::optional<Result<PlayResult>> PlayService::TryPlay(const http::Principal& us
   if (!IsWellFormedId(request.track_id)) {
     return Result<PlayResult>(Status::NotFound("no such track"));
   }
-  // Play reads the catalog's change counter first; here the last read must be recent enough.
+  // Play reads the content version first; here the last read must be recent enough.
   if (!catalog_.RecentlyRefreshed()) return std::nullopt;
   TrackRef cached = catalog_.PeekTrack(request.track_id);
   if (!cached) return std::nullopt;
@@ -163,16 +170,11 @@ std::optional<Result<PlayResult>> PlayService::TryPlay(const http::Principal& us
   }
   std::optional<ManifestRef> manifest = files_.CachedManifest(track.track_id);
   if (!manifest) return std::nullopt;
-  std::string album_id = track.album.album_id;
-  if (request.context_uri) {
-    auto context = ParseContext(*request.context_uri);
-    if (!context || (context->type != "album" && !context_tracks_)) {
-      return Result<PlayResult>(BadContext());
-    }
-    if (context->type != "album") return std::nullopt;  // playlists and artists: the database
-    album_id = context->id;
-  }
-  auto album_tracks = catalog_.PeekAlbumTracks(album_id);
+  Result<Context> context =
+      NextTracksContext(request, track, static_cast<bool>(context_tracks_));
+  if (!context.ok()) return Result<PlayResult>(context.status());
+  if (context->type != "album") return std::nullopt;  // playlists and artists: the database
+  auto album_tracks = catalog_.PeekAlbumTracks(context->id);
   if (!album_tracks) return std::nullopt;
   std::vector<TrackRef> next = AfterInAlbum(*album_tracks, track, request.context_position);
   if (next.empty() && autoplay_) {

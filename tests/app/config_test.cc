@@ -74,32 +74,36 @@ TEST_F(ConfigTest, BadValuesNameTheSetting) {
   }
 }
 
-TEST_F(ConfigTest, RecommendAnnThresholdFromFileAndEnvironment) {
-  Config defaults;
-  ASSERT_TRUE(ApplyFileAndEnvironment(defaults, "").ok());
-  EXPECT_EQ(defaults.recommend_ann_min_tracks, 20000);
-  std::string path = WriteToml("[recommend]\nann_min_tracks = 50000\n");
-  Config from_file;
-  ASSERT_TRUE(ApplyFileAndEnvironment(from_file, path).ok());
-  EXPECT_EQ(from_file.recommend_ann_min_tracks, 50000);
-  setenv("SONORA_RECOMMEND_ANN_MIN_TRACKS", "1000000000", 1);
-  Config from_env;
-  ASSERT_TRUE(ApplyFileAndEnvironment(from_env, path).ok());
-  EXPECT_EQ(from_env.recommend_ann_min_tracks, 1000000000);
-}
-
-TEST_F(ConfigTest, ManifestCacheSizeFromFileAndEnvironment) {
-  Config defaults;
-  ASSERT_TRUE(ApplyFileAndEnvironment(defaults, "").ok());
-  EXPECT_EQ(defaults.streaming_manifest_cache_size, 20000);
-  std::string path = WriteToml("[streaming]\nmanifest_cache_size = 50000\n");
-  Config from_file;
-  ASSERT_TRUE(ApplyFileAndEnvironment(from_file, path).ok());
-  EXPECT_EQ(from_file.streaming_manifest_cache_size, 50000);
-  setenv("SONORA_STREAMING_MANIFEST_CACHE_SIZE", "100000", 1);
-  Config from_env;
-  ASSERT_TRUE(ApplyFileAndEnvironment(from_env, path).ok());
-  EXPECT_EQ(from_env.streaming_manifest_cache_size, 100000);
+// Sectioned integer settings: default, then the file, then the environment over the file.
+TEST_F(ConfigTest, SectionedSettingsFromFileAndEnvironment) {
+  struct Case {
+    int64_t Config::*field;
+    int64_t default_value;
+    const char* toml;  // sets the file's value
+    int64_t file_value;
+    const char* env;
+    int64_t env_value;
+  } cases[] = {
+      {&Config::recommend_ann_min_tracks, 20000, "[recommend]\nann_min_tracks = 50000\n", 50000,
+       "SONORA_RECOMMEND_ANN_MIN_TRACKS", 1000000000},
+      {&Config::streaming_manifest_cache_size, 20000,
+       "[streaming]\nmanifest_cache_size = 50000\n", 50000,
+       "SONORA_STREAMING_MANIFEST_CACHE_SIZE", 100000},
+  };
+  for (const auto& k : cases) {
+    Config defaults;
+    ASSERT_TRUE(ApplyFileAndEnvironment(defaults, "").ok());
+    EXPECT_EQ(defaults.*k.field, k.default_value) << k.env;
+    std::string path = WriteToml(k.toml);
+    Config from_file;
+    ASSERT_TRUE(ApplyFileAndEnvironment(from_file, path).ok());
+    EXPECT_EQ(from_file.*k.field, k.file_value) << k.env;
+    setenv(k.env, std::to_string(k.env_value).c_str(), 1);
+    Config from_env;
+    ASSERT_TRUE(ApplyFileAndEnvironment(from_env, path).ok());
+    EXPECT_EQ(from_env.*k.field, k.env_value) << k.env;
+    unsetenv(k.env);
+  }
 }
 
 TEST_F(ConfigTest, MalformedFileIsAnError) {

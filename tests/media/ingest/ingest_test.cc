@@ -104,7 +104,7 @@ TEST_P(IngestTest, NewFileBecomesAPlayableTrackWithEveryRendition) {
   auto row = media_->FindByTrackId(r.track_id);
   ASSERT_TRUE(row.ok() && row->has_value());
   EXPECT_EQ((*row)->media_state, "ready");
-  auto manifest = ManifestFromJson(Json::parse((*row)->manifest));
+  auto manifest = ParseManifest((*row)->manifest);
   ASSERT_TRUE(manifest.ok());
   const std::string dir = store_->TrackDir(r.track_id, (*row)->media_version);
   for (const char* name :

@@ -133,7 +133,7 @@ TEST_P(PodcastIngestTest, PodcastGenreMakesAnEpisodeWithOnlyTheSpeechRenditions)
   auto row = episode_media_->FindByTrackId(r.episode_id);
   ASSERT_TRUE(row.ok() && row->has_value());
   EXPECT_EQ((*row)->media_state, "ready");
-  auto manifest = ManifestFromJson(Json::parse((*row)->manifest));
+  auto manifest = ParseManifest((*row)->manifest);
   ASSERT_TRUE(manifest.ok());
   ASSERT_EQ(manifest->renditions.size(), 2u);
   const std::string dir = store_->TrackDir(r.episode_id, (*row)->media_version);
@@ -209,7 +209,7 @@ TEST_P(PodcastIngestTest, SpeechRenditionsMeasureNinetySixKbpsOnADenseSignal) {
   ASSERT_EQ(r.outcome, Outcome::kIngested) << r.message;
   auto row = episode_media_->FindByTrackId(r.episode_id);
   ASSERT_TRUE(row.ok() && row->has_value());
-  auto manifest = ManifestFromJson(Json::parse((*row)->manifest));
+  auto manifest = ParseManifest((*row)->manifest);
   ASSERT_TRUE(manifest.ok());
   int full_chunks = 0;
   for (const char* name : {"96", "hls_96"}) {
