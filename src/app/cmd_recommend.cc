@@ -132,6 +132,8 @@ Json ReportJson(const recommend::EvalReport& r, const std::string& source,
   for (const auto& it : r.iterations) losses.push_back(it.loss);
   Json bounds = Json::array();
   for (const auto& it : r.aspect_iterations) bounds.push_back(it.bound);
+  const Json ease = {
+      {"lambda", o.ease_lambda}, {"weighting", o.ease_weighting}, {"diagonal", o.ease_diagonal}};
   return {{"dataset", source},
           {"users", r.users},
           {"items", r.items},
@@ -167,6 +169,7 @@ Json ReportJson(const recommend::EvalReport& r, const std::string& source,
             {"weighting", o.aspect_weighting},
             {"blend_weight", o.blend_weight},
             {"bound", bounds}}},
+          {"ease", ease},
           {"item_knn", {{"neighbors", o.neighbors}}},
           {"models", models}};
 }
@@ -233,9 +236,16 @@ int RunRecommendEval(const Config& config, const RecommendOptions& o) {
   }
   options.bm25 = o.weighting == "bm25";
   options.bm25_options = {.k1 = o.bm25_k1, .b = o.bm25_b};
-  options.model = o.model == "aspect"  ? recommend::EvalModel::kAspect
-                  : o.model == "blend" ? recommend::EvalModel::kBlend
-                                       : recommend::EvalModel::kAls;
+  options.model = o.model == "aspect"       ? recommend::EvalModel::kAspect
+                  : o.model == "blend"      ? recommend::EvalModel::kBlend
+                  : o.model == "ease"       ? recommend::EvalModel::kEase
+                  : o.model == "ease-blend" ? recommend::EvalModel::kEaseBlend
+                                            : recommend::EvalModel::kAls;
+  options.ease.lambda = o.ease_lambda;
+  options.ease.diagonal = o.ease_diagonal;
+  options.ease.weighting = o.ease_weighting == "log"     ? recommend::EaseWeighting::kLog
+                           : o.ease_weighting == "count" ? recommend::EaseWeighting::kCount
+                                                         : recommend::EaseWeighting::kBinary;
   options.aspect = AspectFrom(o);
   options.aspect_ensemble = o.aspect_ensemble;
   if (o.topics.size() > 1) options.aspect_topics = o.topics;

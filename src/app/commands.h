@@ -77,7 +77,8 @@ struct RecommendOptions {
   // ALS input weighting: "bm25" (recommend::WeightBm25) or "none".
   std::string weighting = "none";
   float bm25_k1 = 100.0f, bm25_b = 0.8f;
-  // The model: "als", "aspect" (recommend/aspect_model.h) or "blend" (ALS + aspect).
+  // The model: "als", "aspect" (recommend/aspect_model.h), "blend" (ALS + aspect), "ease"
+  // (recommend/ease_model.h) or "ease-blend" (EASE + ALS).
   std::string model = "als";
   // Aspect model (recommend::AspectOptions).
   std::vector<int> topics = {10};  // more than one: an ensemble over the topic counts
@@ -88,7 +89,11 @@ struct RecommendOptions {
   float aspect_alpha = 0.1f;
   float aspect_beta = 0.01f;
   std::string aspect_weighting = "binary";  // "binary", "log" or "count"
-  float blend_weight = 0.5f;                // the aspect model's share of the blend
+  float blend_weight = 0.5f;                // the aspect model's (EASE's) share of the blend
+  // EASE (recommend::EaseOptions).
+  float ease_lambda = 500.0f;
+  std::string ease_weighting = "binary";  // "binary", "log" or "count"
+  float ease_diagonal = 0.0f;             // extra penalty x G_ii per item (0: plain EASE)
   // eval only
   std::string interactions;  // a `user item count [time]` file; empty: the database
   bool synthetic = false;    // the generated population with planted clusters instead

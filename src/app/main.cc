@@ -232,9 +232,10 @@ int main(int argc, char** argv) {
                      "score the validation split instead of the test split (for tuning)");
   rec_eval
       ->add_option("--model", rec.model,
-                   "the model under test: als, aspect (latent topics) or blend (ALS + aspect); "
-                   "train always fits ALS (default als)")
-      ->check(CLI::IsMember({"als", "aspect", "blend"}));
+                   "the model under test: als, aspect (latent topics), blend (ALS + aspect), "
+                   "ease (closed-form item-item) or ease-blend (EASE + ALS); train always fits "
+                   "ALS (default als)")
+      ->check(CLI::IsMember({"als", "aspect", "blend", "ease", "ease-blend"}));
   rec_eval
       ->add_option("--topics", rec.topics,
                    "aspect model topics (default 10); a list (9,10,11) averages one model per "
@@ -269,8 +270,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"binary", "log", "count"}));
   rec_eval
       ->add_option("--blend-weight", rec.blend_weight,
-                   "the aspect model's share of --model blend (default 0.5)")
+                   "the aspect model's share of --model blend, EASE's of --model ease-blend "
+                   "(default 0.5)")
       ->check(CLI::Range(0.0f, 1.0f));
+  rec_eval
+      ->add_option("--ease-lambda", rec.ease_lambda,
+                   "EASE L2 penalty on the item-item weights, > 0 (default 500)")
+      ->check(CLI::Range(1e-6f, 1e9f));
+  rec_eval
+      ->add_option("--ease-weighting", rec.ease_weighting,
+                   "EASE cell value: binary, log (log(1 + r)) or count (default binary)")
+      ->check(CLI::IsMember({"binary", "log", "count"}));
+  rec_eval
+      ->add_option("--ease-diagonal", rec.ease_diagonal,
+                   "EASE extra penalty per item, this times its Gram diagonal (default 0)")
+      ->check(CLI::Range(0.0f, 1e9f));
   rec_eval->add_flag("--json", rec.json, "print the results as JSON");
   rec_eval->callback([&] { rc = sonora::app::RunRecommendEval(flags.Resolve(), rec); });
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,37 @@ class NamedFactorRecommender final : public Recommender {
   std::string name_;
 };
 
+// The user's scores divided by their top score over all items (0 everywhere when the top score
+// is not positive), so two models' scores mix on one scale.
+void ScaleByTop(std::vector<float>& scores) {
+  const float top = scores.empty() ? 0.0f : *std::max_element(scores.begin(), scores.end());
+  for (float& s : scores) s = top > 0 ? s / top : 0.0f;
+}
+
+// EASE + ALS: w * ease / max ease + (1 - w) * als / max als, per user ("ease_blend").
+class EaseBlendRecommender final : public Recommender {
+ public:
+  EaseBlendRecommender(const InteractionMatrix& train, const EaseModel& ease,
+                       const FactorModel& als, float w)
+      : train_(train), ease_(ease), als_(als), w_(w) {}
+  std::string_view name() const override { return "ease_blend"; }
+  std::vector<ScoredItem> Recommend(int32_t user, int k) const override {
+    std::vector<float> ease, als;
+    EaseScores(ease_, train_.by_user().Cols(user), train_.by_user().Values(user), ease);
+    ItemScores(als_, als_.User(user), als);
+    ScaleByTop(ease);
+    ScaleByTop(als);
+    for (size_t i = 0; i < ease.size(); ++i) ease[i] = w_ * ease[i] + (1 - w_) * als[i];
+    return TopK(ease, train_.by_user().Cols(user), k);
+  }
+
+ private:
+  const InteractionMatrix& train_;
+  const EaseModel& ease_;
+  const FactorModel& als_;
+  float w_;
+};
+
 }  // namespace
 
 Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int32_t users,
@@ -42,10 +74,19 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
   if (!(options.blend_weight >= 0 && options.blend_weight <= 1)) {
     return Status::InvalidArgument("blend_weight", "blend weight must be in [0, 1]");
   }
-  if (options.model != EvalModel::kAls &&
+  const bool aspect = options.model == EvalModel::kAspect || options.model == EvalModel::kBlend;
+  const bool ease = options.model == EvalModel::kEase || options.model == EvalModel::kEaseBlend;
+  if (aspect &&
       (options.aspect_ensemble < 1 || options.aspect_ensemble > options.aspect.restarts)) {
     return Status::InvalidArgument("ensemble",
                                    "the aspect ensemble must keep 1 to restarts models");
+  }
+  if (ease && (!(options.ease.lambda > 0) || !std::isfinite(options.ease.lambda))) {
+    return Status::InvalidArgument("lambda", "EASE lambda must be a finite number > 0");
+  }
+  if (ease && (!(options.ease.diagonal >= 0) || !std::isfinite(options.ease.diagonal))) {
+    return Status::InvalidArgument("diagonal",
+                                   "EASE diagonal penalty must be a finite number >= 0");
   }
   EvalReport report;
   report.users = users;
@@ -86,7 +127,7 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
   m.seconds += als_fit;
   report.models.push_back(m);
 
-  if (options.model != EvalModel::kAls) {
+  if (aspect) {
     start = std::chrono::steady_clock::now();
     std::vector<int> topic_counts = options.aspect_topics;
     if (topic_counts.empty()) topic_counts.push_back(options.aspect.topics);
@@ -125,6 +166,23 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
       m.seconds += aspect_fit;
       report.models.insert(report.models.begin(), m);
     }
+  }
+
+  if (ease) {
+    start = std::chrono::steady_clock::now();
+    SONORA_ASSIGN_OR_RETURN(EaseModel ease_model, TrainEase(split.train, options.ease));
+    const double ease_fit = Since(start);
+    if (options.model == EvalModel::kEaseBlend) {
+      EaseBlendRecommender blend_row(split.train, ease_model, *model, options.blend_weight);
+      m = Evaluate(blend_row, split, options.threads);
+      m.seconds += ease_fit + als_fit;
+      report.models.insert(report.models.begin(), m);
+    }
+    SONORA_ASSIGN_OR_RETURN(auto ease_row, MakeEaseRecommender(split.train, std::move(ease_model)));
+    m = Evaluate(*ease_row, split, options.threads);
+    m.seconds += ease_fit;
+    // The plain row leads when it is the model under test, else it follows ALS.
+    report.models.insert(report.models.begin() + (options.model == EvalModel::kEase ? 0 : 2), m);
   }
 
   start = std::chrono::steady_clock::now();

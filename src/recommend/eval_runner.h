@@ -1,6 +1,6 @@
 // One evaluation run, as `sonora recommend eval` performs it: split, fit ALS, popularity and
-// item-kNN on the same training matrix (and the aspect model, alone or blended with ALS, when
-// asked), and score them all on the same held-out items.
+// item-kNN on the same training matrix (and the aspect model or EASE, alone or blended with ALS,
+// when asked), and score them all on the same held-out items.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "recommend/aspect_model.h"
 #include "recommend/cf_model.h"
+#include "recommend/ease_model.h"
 #include "recommend/evaluation.h"
 #include "recommend/recommender.h"
 
@@ -21,6 +22,10 @@ enum class EvalModel {
   kAls,     // ALS alone (rows: als, popularity, item_knn[, reference])
   kAspect,  // the aspect model (rows: aspect, als, popularity, item_knn[, reference])
   kBlend,   // ALS + aspect, BlendFactorModels (rows: blend, als, aspect, popularity, ...)
+  kEase,    // EASE (ease_model.h) (rows: ease, als, popularity, item_knn[, reference])
+  // EASE + ALS, each user's scores from each model divided by that user's top score, mixed
+  // with blend_weight on EASE (rows: ease_blend, als, ease, popularity, ...)
+  kEaseBlend,
 };
 
 struct EvalOptions {
@@ -33,7 +38,9 @@ struct EvalOptions {
   // each topic count in `aspect_topics` (empty: aspect.topics alone). Default: 1, empty.
   int aspect_ensemble = 1;
   std::vector<int> aspect_topics;
-  // The aspect model's share of the blend, in [0, 1]. Default: 0.5.
+  EaseOptions ease;
+  // The aspect model's (kBlend) or EASE's (kEaseBlend) share of the blend, in [0, 1].
+  // Default: 0.5.
   float blend_weight = 0.5f;
   // Called after each aspect-model iteration (kAspect, kBlend); may be empty.
   std::function<void(const AspectIteration&)> on_aspect_iteration;
@@ -64,7 +71,7 @@ struct EvalReport {
   std::vector<AspectIteration> aspect_iterations;
 };
 
-// Errors: kInvalidArgument for bad options (as TrainAls and TrainAspect; holdout < 1;
+// Errors: kInvalidArgument for bad options (as TrainAls, TrainAspect and TrainEase; holdout < 1;
 // blend_weight outside [0, 1]; aspect_ensemble outside [1, aspect.restarts]) or when no user has
 // enough interactions to hold any out (field "holdout").
 Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int32_t users,
