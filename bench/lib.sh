@@ -71,11 +71,14 @@ PY
 
 # bench_start_sonora SONORA DATA_DIR -> sets SONORA_PID, SONORA_BASE. Serves DATA_DIR on a free
 # port with the access log off and rate limits disabled (a few tokens drive all the load).
+# Like nginx, which daemonizes, the server runs in a session of its own (setsid): with the
+# kernel's autogroup scheduling each session shares the CPU as one group, and a server left in
+# the script's session would share its group with the load generator.
 bench_start_sonora() {
   local out
   out=$(mktemp)
   SONORA_ACCESS_LOG=false SONORA_RATE_LIMIT_API_PER_SECOND=0 SONORA_RATE_LIMIT_AUTH_PER_SECOND=0 \
-    "$1" serve --port 0 --data-dir "$2" --log-level warn > "$out" &
+    setsid "$1" serve --port 0 --data-dir "$2" --log-level warn > "$out" &
   SONORA_PID=$!
   # Up to 2 minutes: a first start may build the search index of a large catalog.
   for _ in $(seq 1200); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done

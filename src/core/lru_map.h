@@ -1,5 +1,7 @@
 // A map bounded to `capacity` entries that forgets its least recently used entry to make room.
 // Not thread-safe: callers hold their own lock (every cache that uses it already has one).
+// With a transparent `Hash` (core/string_map.h's StringHash for string keys), Find and Erase
+// take any type the key compares with, such as a std::string_view.
 //
 // Caches used to empty themselves when full; under a skewed load that turns every request cold
 // at once. Evicting one entry at a time keeps the popular ones.
@@ -22,7 +24,8 @@ class LruMap {
 
   // The value, marked most recently used; nullptr when absent. The pointer stays valid until
   // the entry is erased or evicted.
-  V* Find(const K& key) {
+  template <typename Q = K>
+  V* Find(const Q& key) {
     auto it = index_.find(key);
     if (it == index_.end()) return nullptr;
     order_.splice(order_.begin(), order_, it->second);
@@ -45,7 +48,8 @@ class LruMap {
     return order_.front().second;
   }
 
-  bool Erase(const K& key) {
+  template <typename Q = K>
+  bool Erase(const Q& key) {
     auto it = index_.find(key);
     if (it == index_.end()) return false;
     order_.erase(it->second);
@@ -65,7 +69,7 @@ class LruMap {
   using Order = std::list<std::pair<K, V>>;  // most recently used first
   size_t capacity_;
   Order order_;
-  std::unordered_map<K, typename Order::iterator, Hash> index_;
+  std::unordered_map<K, typename Order::iterator, Hash, std::equal_to<>> index_;
 };
 
 }  // namespace sonora

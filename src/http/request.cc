@@ -57,7 +57,6 @@ std::string_view Request::PathParam(std::string_view name) const {
 }
 
 Status Request::ParseTarget(std::string_view raw) {
-  target = std::string(raw);
   size_t q = raw.find('?');
   std::string_view raw_path = raw.substr(0, q);
   if (raw_path.find('%') == std::string_view::npos) {

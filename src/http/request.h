@@ -28,8 +28,7 @@ struct Principal {
 
 struct Request {
   Method method = Method::kGet;
-  std::string target;  // as received: path and query, still encoded
-  std::string path;    // percent-decoded path, no query
+  std::string path;                                          // percent-decoded path, no query
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
@@ -47,8 +46,8 @@ struct Request {
   // The principal; only call on routes whose policy requires authentication.
   const Principal& user() const { return *principal; }
 
-  // Splits `target` into path and query, decoding both. kInvalidArgument on bad escapes or
-  // invalid UTF-8 in either part.
+  // Splits the request target (as received, still encoded) into path and query, decoding
+  // both. kInvalidArgument on bad escapes or invalid UTF-8 in either part.
   Status ParseTarget(std::string_view raw_target);
 };
 

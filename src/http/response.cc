@@ -31,9 +31,35 @@ Response Response::Text(int status, std::string content_type, std::string body) 
   return r;
 }
 
+namespace {
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+}  // namespace
+
+bool IsFieldSafe(std::string_view s) {
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+SharedHeaders::SharedHeaders(HeaderList fields) : fields_(std::move(fields)) {
+  for (const auto& [k, v] : fields_) {
+    if (!IsFieldSafe(k) || !IsFieldSafe(v)) continue;
+    wire_.append(k).append(": ").append(v).append("\r\n");
+  }
+}
+
+bool SharedHeaders::Has(std::string_view name) const {
+  for (const auto& field : fields_)
+    if (SameName(field.first, name)) return true;
+  return false;
+}
+
 void Response::SetHeader(std::string_view name, std::string value) {
   for (auto& [k, v] : headers) {
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), name.size()) == 0) {
+    if (SameName(k, name)) {
       v = std::move(value);
       return;
     }
@@ -43,7 +69,11 @@ void Response::SetHeader(std::string_view name, std::string value) {
 
 std::string_view Response::GetHeader(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), name.size()) == 0) return v;
+    if (SameName(k, name)) return v;
+  if (shared_headers) {
+    for (const auto& [k, v] : shared_headers->fields())
+      if (SameName(k, name)) return v;
+  }
   return {};
 }
 

@@ -37,10 +37,35 @@ struct FileSlice {
   std::shared_ptr<const OpenFile> open;
 };
 
+// Header fields in order, as name and value.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Fields many responses send alike (a media file's validators and caching policy), built once
+// by their owner and shared, with their wire form formatted once too.
+class SharedHeaders {
+ public:
+  explicit SharedHeaders(HeaderList fields);
+  const HeaderList& fields() const { return fields_; }
+  // "Name: value\r\n" for each field, in order; a field whose name or value holds CR, LF or
+  // NUL is left out.
+  std::string_view wire() const { return wire_; }
+  // Whether a field of this (case-insensitive) name is among them.
+  bool Has(std::string_view name) const;
+
+ private:
+  HeaderList fields_;
+  std::string wire_;
+};
+
+// Whether `s` may appear in a header field (no CR, LF or NUL).
+bool IsFieldSafe(std::string_view s);
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
+  HeaderList headers;
+  // Written before `headers`; a field of the same name in `headers` takes its place.
+  std::shared_ptr<const SharedHeaders> shared_headers;
   std::string body;
   std::optional<FileSlice> file;  // when set, sent instead of `body`
 
@@ -48,8 +73,9 @@ struct Response {
   static Response NoContent();
   static Response Text(int status, std::string content_type, std::string body);
 
-  // Replaces a header of the same (case-insensitive) name.
+  // Replaces a header of the same (case-insensitive) name, shared ones included.
   void SetHeader(std::string_view name, std::string value);
+  // The field by (case-insensitive) name: from `headers`, else from `shared_headers`.
   std::string_view GetHeader(std::string_view name) const;
 };
 

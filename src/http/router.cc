@@ -103,6 +103,10 @@ void Router::Add(Method method, std::string_view pattern, std::string action, Ro
   r.options = options;
   any_inline_ = any_inline_ || !options.blocking;
   r.handler = std::move(handler);
+  if (index_.size() <= segments.size) index_.resize(segments.size + 1);
+  const bool capture_first = segments.size == 0 || segments[0].starts_with('{');
+  index_[segments.size][std::string(capture_first ? std::string_view() : segments[0])].push_back(
+      static_cast<int>(routes_.size()));
   routes_.push_back(std::move(r));
 }
 
@@ -139,13 +143,27 @@ std::vector<RouteInfo> Router::Routes() const {
 
 Router::Match Router::Find(Method method, std::string_view path) const {
   const Segments segments = PathSegments(path);
-  for (size_t i = 0; i < routes_.size(); ++i) {
-    const Route& r = routes_[i];
-    if (r.segments.size() != segments.size) continue;
+  if (segments.overflow || segments.size >= index_.size()) return {};
+  // The candidates: routes of this length whose first segment is this one or a capture, in
+  // table order (the first that fits wins, as in a scan of the whole table).
+  static const std::vector<int> kNone;
+  const auto& by_first = index_[segments.size];
+  auto list = [&](std::string_view first) -> const std::vector<int>& {
+    auto it = by_first.find(first);
+    return it == by_first.end() ? kNone : it->second;
+  };
+  const std::vector<int>& literal = segments.size > 0 ? list(segments[0]) : kNone;
+  const std::vector<int>& captured = list(std::string_view());
+  size_t a = 0, b = 0;
+  while (a < literal.size() || b < captured.size()) {
+    const bool take_literal =
+        b == captured.size() || (a < literal.size() && literal[a] < captured[b]);
+    const int i = take_literal ? literal[a++] : captured[b++];
+    const Route& r = routes_[static_cast<size_t>(i)];
     if (r.method != method && !(method == Method::kHead && r.method == Method::kGet)) continue;
     if (Fits(r.segments, segments)) {
       Match m;
-      m.index = static_cast<int>(i);
+      m.index = i;
       m.runs_inline = !r.options.blocking;
       m.has_attempt = static_cast<bool>(r.attempt);
       return m;
@@ -159,9 +177,7 @@ bool Router::RunsInline(Method method, std::string_view path) const {
   return Find(method, path).runs_inline;
 }
 
-Response Router::Dispatch(Request& request) {
-  return DispatchMatched(request, nullptr, nullptr);
-}
+Response Router::Dispatch(Request& request) { return DispatchMatched(request, nullptr, nullptr); }
 
 Response Router::Dispatch(Request& request, Match match) {
   // A preflight lists every method of the path, so it always scans the table.
@@ -183,6 +199,7 @@ void AssignRequestId(Request& request) {
 void CapturePathParams(Request& request, const std::vector<std::string>& pattern,
                        const Segments& segments) {
   request.path_params.clear();
+  request.path_params.reserve(pattern.size());
   for (size_t i = 0; i < segments.size; ++i) {
     const std::string& s = pattern[i];
     if (s.front() == '{') request.path_params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
@@ -205,10 +222,8 @@ std::optional<Response> Router::TryDispatch(Request& request, Match& match) {
 
   std::optional<Response> response;
   try {
-    Response refusal;
-    switch (Admit(request, route, /*memory_only=*/true, &refusal)) {
+    switch (Admit(request, route, /*memory_only=*/true, &response)) {
       case Admission::kRefused:
-        response = std::move(refusal);
         break;
       case Admission::kUnknown:
         break;
@@ -276,22 +291,23 @@ Response Router::DispatchMatched(Request& request, const Route* hint, const Matc
     }
   }
 
-  Response response;
+  // Not default-constructed: every branch below makes its own.
+  std::optional<Response> response;
   std::string action = match ? match->action : "unmatched";
   ActionStats* stats = match ? match->stats : unmatched_stats_;
   if (request.method == Method::kOptions && path_matched) {
     // CORS preflight: answered here for every route.
     response = Response::NoContent();
-    response.SetHeader("Access-Control-Allow-Methods", Join(allowed, ", ") + ", OPTIONS");
-    response.SetHeader("Access-Control-Allow-Headers",
-                       "Authorization, Content-Type, If-Match, X-Request-Id");
-    response.SetHeader("Access-Control-Max-Age", "600");
+    response->SetHeader("Access-Control-Allow-Methods", Join(allowed, ", ") + ", OPTIONS");
+    response->SetHeader("Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, If-Match, X-Request-Id");
+    response->SetHeader("Access-Control-Max-Age", "600");
     action = "cors:preflight";
   } else if (!match) {
     response = path_matched
                    ? ErrorResponse(405, "method_not_allowed", "method not allowed on this path")
                    : ErrorResponse(404, "not_found", "no such endpoint");
-    if (path_matched) response.SetHeader("Allow", Join(allowed, ", "));
+    if (path_matched) response->SetHeader("Allow", Join(allowed, ", "));
   } else {
     try {
       response = Run(request, match, match == hint && progress && progress->admitted);
@@ -303,13 +319,13 @@ Response Router::DispatchMatched(Request& request, const Route* hint, const Matc
       response = ErrorResponse(Status::Internal("unknown exception"), request.request_id);
     }
   }
-  Finish(request, response, action, stats, start_us);
+  Finish(request, *response, action, stats, start_us);
   metrics_.in_flight().fetch_sub(1, std::memory_order_relaxed);
-  return response;
+  return std::move(*response);
 }
 
 Router::Admission Router::Admit(Request& request, const Route& route, bool memory_only,
-                                Response* refusal) {
+                                std::optional<Response>* refusal) {
   auto refuse = [&](const Status& s) {
     *refusal = ErrorResponse(s, request.request_id);
     return Admission::kRefused;
@@ -355,9 +371,9 @@ Router::Admission Router::Admit(Request& request, const Route& route, bool memor
 Response Router::Run(Request& request, const Route* route, bool admitted) {
   // 3 and 4, unless a declined attempt already admitted the request.
   if (!admitted) {
-    Response refusal;
+    std::optional<Response> refusal;
     if (Admit(request, *route, /*memory_only=*/false, &refusal) == Admission::kRefused) {
-      return refusal;
+      return std::move(*refusal);
     }
   }
 
@@ -370,7 +386,10 @@ Response Router::Run(Request& request, const Route* route, bool admitted) {
 void Router::Finish(const Request& request, Response& response, const std::string& action,
                     ActionStats* stats, int64_t start_us) {
   response.SetHeader("X-Request-Id", request.request_id);
-  response.SetHeader("X-Content-Type-Options", "nosniff");
+  // Media responses carry it among their shared fields already.
+  if (response.GetHeader("X-Content-Type-Options").empty()) {
+    response.SetHeader("X-Content-Type-Options", "nosniff");
+  }
   if (response.GetHeader("Cache-Control").empty()) response.SetHeader("Cache-Control", "no-store");
   if (auto origin = request.Header("origin")) {
     for (const auto& allowed : options_.cors_origins) {

@@ -23,6 +23,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/string_map.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/request.h"
@@ -154,7 +155,8 @@ class Router {
   enum class Admission { kAdmitted, kRefused, kUnknown };
   // Authentication, the admin check and the rate limit. kRefused fills `refusal`; kUnknown
   // only with `memory_only`, when the token is not known without I/O (nothing was charged).
-  Admission Admit(Request& request, const Route& route, bool memory_only, Response* refusal);
+  Admission Admit(Request& request, const Route& route, bool memory_only,
+                  std::optional<Response>* refusal);
   Response Run(Request& request, const Route* route, bool admitted);
   // Dispatch's body: `hint` is the matched route when the caller already knows it; `progress`
   // what a declined TryDispatch did (nullptr: nothing).
@@ -168,6 +170,9 @@ class Router {
   Metrics& metrics_;
   const Clock& clock_;
   std::vector<Route> routes_;
+  // Indices into routes_ (ascending) by segment count, then by first segment; routes whose
+  // first segment is a capture (and the root) are under "". Find looks at these only.
+  std::vector<StringMap<std::vector<int>>> index_;
   bool any_inline_ = false;
   ActionStats* unmatched_stats_;
   // Attempts that answered and that declined (exported as gauges).

@@ -45,8 +45,8 @@ bool CatalogCache::RecentlyRefreshed() {
   const auto age = now - refreshed_at_;
   if (version_ < 0 || age >= kMemoryOnlyWindow) return false;
   if (age < kMemoryOnlyWindow / 2) return true;
-  const bool renewing = renewal_claimed_at_ > refreshed_at_ &&
-                        now - renewal_claimed_at_ < kMemoryOnlyWindow / 2;
+  const bool renewing =
+      renewal_claimed_at_ > refreshed_at_ && now - renewal_claimed_at_ < kMemoryOnlyWindow / 2;
   if (renewing) return true;
   renewal_claimed_at_ = now;  // this caller's request renews the window on a worker
   return false;
@@ -58,8 +58,7 @@ TrackRef CatalogCache::PeekTrack(const std::string& track_id) {
   return hit ? *hit : nullptr;
 }
 
-std::optional<std::vector<TrackRef>> CatalogCache::PeekTracks(
-    const std::vector<std::string>& ids) {
+std::optional<std::vector<TrackRef>> CatalogCache::PeekTracks(const std::vector<std::string>& ids) {
   std::vector<TrackRef> out;
   out.reserve(ids.size());
   std::lock_guard<std::mutex> lock(mu_);

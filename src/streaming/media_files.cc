@@ -22,6 +22,16 @@ std::string HttpDate(int64_t unix_s) {
   return buf;
 }
 
+void SetMediaHeaders(ResolvedFile& f) {
+  f.headers = std::make_shared<const http::SharedHeaders>(http::HeaderList{
+      {"Cache-Control", "public, max-age=31536000, immutable"},
+      {"ETag", f.etag},
+      {"Last-Modified", f.last_modified},
+      {"Accept-Ranges", "bytes"},
+      {"X-Content-Type-Options", "nosniff"},
+  });
+}
+
 Result<std::string> ReadWholeFile(const ResolvedFile& f) {
   const int fd = f.open ? f.open->fd() : ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return Status::NotFound("media file unreadable");
@@ -123,10 +133,24 @@ std::optional<ManifestRef> MediaFiles::CachedManifest(const std::string& track_i
   return std::nullopt;
 }
 
-Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std::string& rendition,
-                                         const std::string& file_name) {
-  SONORA_ASSIGN_OR_RETURN(ManifestRef ref, Manifest(track_id));
-  const std::string key = rendition + "/" + file_name;
+Result<std::shared_ptr<const ResolvedFile>> MediaFiles::Resolve(std::string_view track_id,
+                                                                std::string_view rendition,
+                                                                std::string_view file_name) {
+  // One buffer per thread for the "<rendition>/<file>" key: no allocation per chunk.
+  thread_local std::string key;
+  key.assign(rendition).append(1, '/').append(file_name);
+  {
+    // The hot path: a fresh manifest entry that has resolved this file before.
+    const auto now = Clock::now();
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry* e = cache_.Find(track_id);
+    if (e && Fresh(*e, now)) {
+      auto f = e->files.find(key);
+      if (f != e->files.end()) return f->second;
+    }
+  }
+  const std::string id(track_id);
+  SONORA_ASSIGN_OR_RETURN(ManifestRef ref, Manifest(id));
   {
     std::lock_guard<std::mutex> lock(mu_);
     Entry* e = cache_.Find(track_id);
@@ -135,18 +159,20 @@ Result<ResolvedFile> MediaFiles::Resolve(const std::string& track_id, const std:
       if (f != e->files.end()) return f->second;
     }
   }
-  SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(track_id, ref, rendition, file_name));
+  SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(id, ref, rendition, file_name));
   // Keep it open for the responses to come, while descriptors are to spare.
   out.open = HoldOpen(out.path, open_files_, kMaxOpenFiles);
+  SetMediaHeaders(out);
+  auto shared = std::make_shared<const ResolvedFile>(std::move(out));
   std::lock_guard<std::mutex> lock(mu_);
   Entry* e = cache_.Find(track_id);
-  if (e && e->ref.version == ref.version) e->files[key] = out;
-  return out;
+  if (e && e->ref.version == ref.version) e->files.insert_or_assign(key, shared);
+  return shared;
 }
 
 Result<ResolvedFile> MediaFiles::ResolveOnDisk(const std::string& track_id, const ManifestRef& ref,
-                                               const std::string& rendition,
-                                               const std::string& file_name) {
+                                               std::string_view rendition,
+                                               std::string_view file_name) {
   const int version = ref.version;
   const media::Rendition* r = ref.manifest->Find(rendition);
   if (!r) return Status::NotFound("no such rendition");
@@ -162,8 +188,8 @@ Result<ResolvedFile> MediaFiles::ResolveOnDisk(const std::string& track_id, cons
 
   // Names come from our own manifest, but check containment anyway: defence in depth against a
   // tampered manifest or a symlink planted in the store.
-  const std::string candidate =
-      store_.TrackDir(track_id, version) + "/" + rendition + "/" + file_name;
+  std::string candidate = store_.TrackDir(track_id, version);
+  candidate.append(1, '/').append(rendition).append(1, '/').append(file_name);
   char resolved[PATH_MAX];
   if (!::realpath(candidate.c_str(), resolved)) return Status::NotFound("media file missing");
   const std::string root = store_.root() + "/tracks/";
@@ -177,8 +203,8 @@ Result<ResolvedFile> MediaFiles::ResolveOnDisk(const std::string& track_id, cons
   out.size = st.st_size;
   out.mtime_s = st.st_mtim.tv_sec;
   out.last_modified = HttpDate(out.mtime_s);
-  out.etag =
-      "\"" + track_id + "-v" + std::to_string(version) + "-" + rendition + "-" + file_name + "\"";
+  out.etag = "\"" + track_id + "-v" + std::to_string(version) + "-";
+  out.etag.append(rendition).append(1, '-').append(file_name).append(1, '"');
   return out;
 }
 

@@ -10,10 +10,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/lru_map.h"
 #include "core/result.h"
+#include "core/string_map.h"
 #include "core/thread_annotations.h"
 #include "http/response.h"
 #include "media/manifest.h"
@@ -38,7 +40,13 @@ struct ResolvedFile {
   // The file held open for sending, while MediaFiles has descriptors to spare
   // (kMaxOpenFiles); null: open `path` per response.
   std::shared_ptr<const http::OpenFile> open;
+  // The fields every response with this file carries, formatted once (SetMediaHeaders):
+  // Cache-Control (immutable), ETag, Last-Modified, Accept-Ranges and X-Content-Type-Options.
+  std::shared_ptr<const http::SharedHeaders> headers;
 };
+
+// Fills `f.headers` from its etag and last_modified.
+void SetMediaHeaders(ResolvedFile& f);
 
 // The whole of `f`, read from its held descriptor when it has one. Errors: kNotFound when the
 // file is gone or shorter than resolved.
@@ -90,8 +98,10 @@ class MediaFiles {
   // Errors: kNotFound for an unknown track, rendition or file name, media not ready, a file
   // missing on disk, or a path that escapes the store. Files of a version never change, so a
   // resolved file is remembered with its manifest (a file deleted since fails at open()).
-  Result<ResolvedFile> Resolve(const std::string& track_id, const std::string& rendition,
-                               const std::string& file_name);
+  // The answer is shared by every request for the file until its manifest entry goes.
+  Result<std::shared_ptr<const ResolvedFile>> Resolve(std::string_view track_id,
+                                                      std::string_view rendition,
+                                                      std::string_view file_name);
 
  private:
   // Descriptors held open for resolved files (a file of a version never changes, so an open
@@ -103,18 +113,18 @@ class MediaFiles {
 
   struct Entry {
     ManifestRef ref;
-    Clock::time_point checked;       // when its media version was last read
-    int64_t content_version = -1;    // the observed content version when it was read
-    std::unordered_map<std::string, ResolvedFile> files;  // "<rendition>/<file>"
+    Clock::time_point checked;     // when its media version was last read
+    int64_t content_version = -1;  // the observed content version when it was read
+    StringMap<std::shared_ptr<const ResolvedFile>> files;  // "<rendition>/<file>"
   };
   bool Fresh(const Entry& e, Clock::time_point now) const SONORA_REQUIRES(mu_);
   Result<ResolvedFile> ResolveOnDisk(const std::string& track_id, const ManifestRef& ref,
-                                     const std::string& rendition, const std::string& file_name);
+                                     std::string_view rendition, std::string_view file_name);
 
   media::MediaRepository& repo_;
   const media::MediaStore& store_;
   std::mutex mu_;
-  LruMap<std::string, Entry> cache_ SONORA_GUARDED_BY(mu_);
+  LruMap<std::string, Entry, StringHash> cache_ SONORA_GUARDED_BY(mu_);
   // The highest content version a caller reported, and when it was last reported.
   int64_t observed_version_ SONORA_GUARDED_BY(mu_) = -1;
   Clock::time_point observed_at_ SONORA_GUARDED_BY(mu_);

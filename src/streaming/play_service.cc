@@ -170,8 +170,7 @@ std::optional<Result<PlayResult>> PlayService::TryPlay(const http::Principal& us
   }
   std::optional<ManifestRef> manifest = files_.CachedManifest(track.track_id);
   if (!manifest) return std::nullopt;
-  Result<Context> context =
-      NextTracksContext(request, track, static_cast<bool>(context_tracks_));
+  Result<Context> context = NextTracksContext(request, track, static_cast<bool>(context_tracks_));
   if (!context.ok()) return Result<PlayResult>(context.status());
   if (context->type != "album") return std::nullopt;  // playlists and artists: the database
   auto album_tracks = catalog_.PeekAlbumTracks(context->id);

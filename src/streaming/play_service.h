@@ -2,8 +2,8 @@
 // playback session, and hands out signed URLs for the qualities the tier may use.
 #pragma once
 
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>

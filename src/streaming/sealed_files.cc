@@ -36,7 +36,8 @@ bool WriteThroughRename(const std::string& path, std::string_view data) {
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  const bool ok = ::close(fd) == 0 && done == data.size() && ::rename(tmp.c_str(), path.c_str()) == 0;
+  const bool ok =
+      ::close(fd) == 0 && done == data.size() && ::rename(tmp.c_str(), path.c_str()) == 0;
   if (!ok) ::unlink(tmp.c_str());
   return ok;
 }
@@ -52,7 +53,8 @@ Status SealedFiles::Start() {
   // A rename is instant whatever the cache holds; Prune deletes the tree later.
   const std::string stale = root_ + std::string(kStalePrefix) + FastRandomBase62(8);
   fs::rename(root_, stale, ec);
-  if (ec) return Status::Internal("cannot move the sealed-file cache " + root_ + ": " + ec.message());
+  if (ec)
+    return Status::Internal("cannot move the sealed-file cache " + root_ + ": " + ec.message());
   return Status();
 }
 
@@ -77,9 +79,9 @@ Result<SealedCopy> SealedFiles::Get(const ResolvedFile& clear, std::string_view 
     return Status::Internal("media file outside the store: " + clear.path);
   }
   const std::string_view relative = std::string_view(clear.path).substr(store_root_.size() + 1);
-  std::string key(kind);
-  key += '/';
-  key += relative;
+  // One buffer per thread for the "<kind>/<relative path>" key: no allocation per request.
+  thread_local std::string key;
+  key.assign(kind).append(1, '/').append(relative);
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto p = periods_.find(period);
@@ -89,41 +91,42 @@ Result<SealedCopy> SealedFiles::Get(const ResolvedFile& clear, std::string_view 
     }
   }
 
-  SealedCopy out;
-  out.file.etag = clear.etag.substr(0, clear.etag.size() - 1) + "-" + std::string(kind) + "-p" +
-                  std::to_string(period) + "\"";
-  out.file.mtime_s = clear.mtime_s;
-  out.file.last_modified = clear.last_modified;
-  out.file.chunk_index = clear.chunk_index;
+  ResolvedFile file;
+  file.etag = clear.etag.substr(0, clear.etag.size() - 1) + "-" + std::string(kind) + "-p" +
+              std::to_string(period) + "\"";
+  file.mtime_s = clear.mtime_s;
+  file.last_modified = clear.last_modified;
+  file.chunk_index = clear.chunk_index;
+  SetMediaHeaders(file);
   const std::string path = PathFor(kind, period, relative);
 
   // Made by this process earlier (everything older was moved away at Start) and forgotten since.
   struct stat st;
   if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-    out.file.path = path;
-    out.file.size = st.st_size;
+    file.path = path;
+    file.size = st.st_size;
   } else {
     SONORA_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(clear));
     SONORA_ASSIGN_OR_RETURN(std::string sealed, seal(std::move(bytes)));
-    out.file.size = static_cast<int64_t>(sealed.size());
+    file.size = static_cast<int64_t>(sealed.size());
     if (!WriteThroughRename(path, sealed)) {
       if (unwritable_.fetch_add(1) == 0) {
         log::Warn("sealed-file cache: cannot write under " + root_ +
                   "; sealing in memory per request");
       }
-      out.body = std::move(sealed);
-      return out;
+      return SealedCopy{std::make_shared<const ResolvedFile>(std::move(file)), std::move(sealed),
+                        false};
     }
     written_.fetch_add(1);
-    out.file.path = path;
+    file.path = path;
   }
-  out.file.open = HoldOpen(path, open_files_, kMaxOpenFiles);
-  out.on_disk = true;
+  file.open = HoldOpen(path, open_files_, kMaxOpenFiles);
+  auto shared = std::make_shared<const ResolvedFile>(std::move(file));
   std::lock_guard<std::mutex> lock(mu_);
   auto& files = periods_[period];
   if (files.size() >= kMaxRemembered) files.clear();
-  files.emplace(std::move(key), out.file);
-  return out;
+  files.insert_or_assign(key, shared);
+  return SealedCopy{std::move(shared), {}, true};
 }
 
 void SealedFiles::Prune(int64_t oldest_kept) {
@@ -134,8 +137,7 @@ void SealedFiles::Prune(int64_t oldest_kept) {
   std::error_code ec;
   // What Start moved away.
   const fs::path root(root_);
-  for (fs::directory_iterator it(root.parent_path(), ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (fs::directory_iterator it(root.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.starts_with(root.filename().string() + std::string(kStalePrefix))) {
       std::error_code rm;

@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "core/result.h"
+#include "core/string_map.h"
 #include "core/thread_annotations.h"
 #include "streaming/media_files.h"
 
@@ -31,8 +32,10 @@ namespace sonora::streaming {
 // The sealed form of one file: on disk (`file.path`, usually held open) or, when it could not be
 // kept there, in `body`.
 struct SealedCopy {
-  ResolvedFile file;  // validators and size are the sealed copy's own
-  std::string body;   // only when !on_disk
+  // Validators, size and header fields are the sealed copy's own; shared by every request
+  // for it while it is remembered.
+  std::shared_ptr<const ResolvedFile> file;
+  std::string body;  // only when !on_disk
   bool on_disk = false;
 };
 
@@ -63,7 +66,7 @@ class SealedFiles {
   int64_t unwritable() const { return unwritable_.load(); }
 
  private:
-  static constexpr int kMaxOpenFiles = 1024;          // as MediaFiles
+  static constexpr int kMaxOpenFiles = 1024;         // as MediaFiles
   static constexpr size_t kMaxRemembered = 100'000;  // per period; refills on demand
 
   std::string PathFor(std::string_view kind, int64_t period, std::string_view relative) const;
@@ -73,7 +76,7 @@ class SealedFiles {
   const std::string store_root_;
   std::mutex mu_;
   // period -> "<kind>/<relative path>" -> the copy on disk.
-  std::map<int64_t, std::unordered_map<std::string, ResolvedFile>> periods_ SONORA_GUARDED_BY(mu_);
+  std::map<int64_t, StringMap<std::shared_ptr<const ResolvedFile>>> periods_ SONORA_GUARDED_BY(mu_);
   std::shared_ptr<std::atomic<int>> open_files_ = std::make_shared<std::atomic<int>>(0);
   std::atomic<int64_t> written_{0}, unwritable_{0};
 };

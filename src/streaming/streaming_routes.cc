@@ -25,10 +25,9 @@ using http::Response;
 
 namespace {
 
-constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 constexpr const char* kPrivate = "private, no-store";
 
-std::string ContentTypeFor(std::string_view file) {
+std::string_view ContentTypeFor(std::string_view file) {
   if (file.ends_with(".ogg")) return "audio/ogg";
   if (file.ends_with(".flac")) return "audio/flac";
   if (file.ends_with(".m4s") || file.ends_with(".mp4")) return "audio/mp4";
@@ -36,18 +35,15 @@ std::string ContentTypeFor(std::string_view file) {
   return "application/octet-stream";
 }
 
-// A body (already in memory) or a file slice, with Range, validators and caching headers.
-Response ServeBytes(const Request& req, const std::string& etag, const std::string& last_modified,
-                    const std::string& content_type, const std::string& cache_control, int64_t size,
-                    std::string* body, const ResolvedFile* file) {
+// The bytes of `f`: from `body` when given (already in memory), otherwise sent from the file;
+// with Range, validators and the file's shared caching fields (immutable: every caller serves
+// content-addressed media).
+Response ServeBytes(const Request& req, const ResolvedFile& f, std::string_view content_type,
+                    std::string* body) {
   Response r;
-  r.headers.reserve(8);
   r.content_type = content_type;
-  r.SetHeader("Cache-Control", cache_control);
-  r.SetHeader("ETag", etag);
-  r.SetHeader("Last-Modified", last_modified);
-  r.SetHeader("Accept-Ranges", "bytes");
-  if (auto inm = req.Header("if-none-match"); inm && Trim(*inm) == etag) {
+  r.shared_headers = f.headers;
+  if (auto inm = req.Header("if-none-match"); inm && Trim(*inm) == f.etag) {
     r.status = 304;
     r.content_type.clear();
     return r;
@@ -55,7 +51,8 @@ Response ServeBytes(const Request& req, const std::string& etag, const std::stri
   http::RangeRequest range;
   // If-Range with a different validator means "send it all" (RFC 9110 §13.1.5).
   auto if_range = req.Header("if-range");
-  if (!if_range || Trim(*if_range) == etag)
+  const int64_t size = f.size;
+  if (!if_range || Trim(*if_range) == f.etag)
     range = http::ParseRange(req.Header("range").value_or(""), size);
   int64_t first = 0, length = size;
   if (range.kind == http::RangeKind::kUnsatisfiable) {
@@ -80,17 +77,15 @@ Response ServeBytes(const Request& req, const std::string& etag, const std::stri
                  ? std::move(*body)
                  : body->substr(static_cast<size_t>(first), static_cast<size_t>(length));
   } else {
-    r.file = http::FileSlice{file->path, first, length, file->open};
+    // A held-open file needs no path (the server opens `path` only without one).
+    r.file = http::FileSlice{f.open ? std::string() : f.path, first, length, f.open};
   }
   return r;
 }
 
 // A sealed copy: sent from its file when it is on disk, from memory otherwise.
-Response ServeSealed(const Request& req, SealedCopy& copy, const std::string& content_type,
-                     const std::string& cache_control) {
-  return ServeBytes(req, copy.file.etag, copy.file.last_modified, content_type, cache_control,
-                    copy.file.size, copy.on_disk ? nullptr : &copy.body,
-                    copy.on_disk ? &copy.file : nullptr);
+Response ServeSealed(const Request& req, SealedCopy& copy, std::string_view content_type) {
+  return ServeBytes(req, *copy.file, content_type, copy.on_disk ? nullptr : &copy.body);
 }
 
 Result<PlayRequest> ParsePlay(const Request& req) {
@@ -261,7 +256,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
                  variants.push_back({rendition, d.play.SignedPrefix(req.user(), id, rendition, "") +
                                                     "index.m3u8"});
                }
-               Response r = Response::Text(200, ContentTypeFor(".m3u8"),
+               Response r = Response::Text(200, std::string(ContentTypeFor(".m3u8")),
                                            MasterPlaylist(*manifest.manifest, variants));
                r.SetHeader("Cache-Control", kPrivate);
                return r;
@@ -276,48 +271,44 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
       // first request for a sealed file of a period writes its copy (page cache, no fsync).
       {.auth = http::AuthPolicy::kPublic, .limit = http::LimitClass::kNone, .blocking = false},
       [d](Request& req) -> Result<Response> {
-        const std::string track_id(req.PathParam("track_id"));
-        const std::string rendition(req.PathParam("rendition"));
-        const std::string file(req.PathParam("file"));
-        SONORA_ASSIGN_OR_RETURN(MediaGrant grant,
+        const std::string_view track_id = req.PathParam("track_id");
+        const std::string_view rendition = req.PathParam("rendition");
+        const std::string_view file = req.PathParam("file");
+        SONORA_ASSIGN_OR_RETURN(std::shared_ptr<const MediaGrant> grant,
                                 d.signer.Verify(req.PathParam("token"), track_id, rendition));
         if (!rendition.starts_with("hls_")) {
-          SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
+          SONORA_ASSIGN_OR_RETURN(auto f, d.files.Resolve(track_id, rendition, file));
           std::optional<int64_t> sealed_since;
-          if (!grant.device_id.empty() && rendition != "preview") {
+          if (!grant->device_id.empty() && rendition != "preview") {
             SONORA_ASSIGN_OR_RETURN(sealed_since,
-                                    d.sessions.SealedSince(grant.device_id, grant.user_id));
+                                    d.sessions.SealedSince(grant->device_id, grant->user_id));
           }
-          if (!sealed_since) {
-            return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable,
-                              f.size, nullptr, &f);
-          }
+          if (!sealed_since) return ServeBytes(req, *f, ContentTypeFor(file), nullptr);
           // A paid session's chunk, sealed under its track's key for the period the session
           // started in: the same bytes for every paid listener of the track in that period, so
           // the copy made by the first request is sent from disk from then on.
           const int64_t period = HlsKeys::PeriodOf(*sealed_since);
           SONORA_ASSIGN_OR_RETURN(
-              SealedCopy copy, d.sealed.Get(f, "ctr", period, [&](std::string clear) {
+              SealedCopy copy, d.sealed.Get(*f, "ctr", period, [&](std::string clear) {
                 return SealChunk(d.hls_keys.TrackKey(track_id, period), rendition, file, clear);
               }));
           // Public like the clear chunks: the bytes are ciphertext, the same for every paid
           // listener of the day, and a shared cache may keep them as long as it likes.
-          return ServeSealed(req, copy, "application/octet-stream", kImmutable);
+          return ServeSealed(req, copy, "application/octet-stream");
         }
-        SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(track_id));
+        SONORA_ASSIGN_OR_RETURN(auto manifest, d.files.Manifest(std::string(track_id)));
         const media::Rendition* r = manifest.manifest->Find(rendition);
         if (!r) return Status::NotFound("no such rendition");
         if (file == "index.m3u8") {
           Response out = Response::Text(
-              200, ContentTypeFor(file),
+              200, std::string(ContentTypeFor(file)),
               MediaPlaylist(*r, manifest.manifest->sample_rate, d.hls_keys.CurrentPeriod()));
           out.SetHeader("Cache-Control", kPrivate);
           return out;
         }
         if (file == "init.mp4") {
-          SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, file));
-          return ServeBytes(req, f.etag, f.last_modified, ContentTypeFor(file), kImmutable, f.size,
-                            nullptr, &f);
+          SONORA_ASSIGN_OR_RETURN(auto f, d.files.Resolve(track_id, rendition, file));
+          return ServeBytes(req, *f, ContentTypeFor(file), nullptr);
         }
         auto name = ParseHlsName(file);
         const int64_t now_period = d.hls_keys.CurrentPeriod();
@@ -328,7 +319,7 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
         }
         if (name->kind == HlsName::Kind::kKey) {
           // The key is the real gate for HLS: re-check the user, their tier and region now.
-          SONORA_ASSIGN_OR_RETURN(auth::User user, d.users.FindById(grant.user_id));
+          SONORA_ASSIGN_OR_RETURN(auth::User user, d.users.FindById(grant->user_id));
           const auto allowed = AllowedHlsRenditions(user.tier);
           if (std::find(allowed.begin(), allowed.end(), rendition) == allowed.end()) {
             return Status::PermissionDenied("premium_required",
@@ -337,19 +328,19 @@ void AddStreamingRoutes(http::Router& router, StreamingDeps d) {
           http::Principal p;
           p.user_id = user.user_id;
           p.country = user.country;
-          SONORA_RETURN_IF_ERROR(d.play.CheckPlayable(p, track_id).status());
+          SONORA_RETURN_IF_ERROR(d.play.CheckPlayable(p, std::string(track_id)).status());
           Response out = Response::Text(200, "application/octet-stream",
                                         d.hls_keys.Key(track_id, rendition, name->period));
           out.SetHeader("Cache-Control", kPrivate);
           return out;
         }
-        SONORA_ASSIGN_OR_RETURN(ResolvedFile f, d.files.Resolve(track_id, rendition, name->file));
+        SONORA_ASSIGN_OR_RETURN(auto f, d.files.Resolve(track_id, rendition, name->file));
         SONORA_ASSIGN_OR_RETURN(
-            SealedCopy copy, d.sealed.Get(f, "hls", name->period, [&](std::string clear) {
+            SealedCopy copy, d.sealed.Get(*f, "hls", name->period, [&](std::string clear) {
               return Aes128CbcEncrypt(d.hls_keys.Key(track_id, rendition, name->period),
-                                      HlsSequenceIv(static_cast<uint64_t>(f.chunk_index)), clear);
+                                      HlsSequenceIv(static_cast<uint64_t>(f->chunk_index)), clear);
             }));
-        return ServeSealed(req, copy, ContentTypeFor(file), kImmutable);
+        return ServeSealed(req, copy, ContentTypeFor(file));
       });
 }
 

@@ -136,28 +136,30 @@ std::string UrlSigner::Sign(const MediaGrant& grant) const {
   return token;
 }
 
-Result<MediaGrant> UrlSigner::Verify(std::string_view token, std::string_view track_id,
-                                     std::string_view rendition) const {
+Result<std::shared_ptr<const MediaGrant>> UrlSigner::Verify(std::string_view token,
+                                                            std::string_view track_id,
+                                                            std::string_view rendition) const {
   if (token.empty() || token.size() > kMaxTokenBytes) return InvalidSignature();
-  std::string key;
-  key.reserve(token.size() + track_id.size() + rendition.size() + 2);
-  key.append(token).append(1, '/').append(track_id).append(1, '/').append(rendition);
-  MemoShard& shard = memo_[std::hash<std::string>{}(key) % kMemoShards];
+  // One buffer per thread for the memo key: no allocation for a remembered token.
+  thread_local std::string key;
+  key.assign(track_id).append(1, '/').append(rendition).append(1, '/').append(token);
+  MemoShard& shard = memo_[MacTailHash{}(key) % kMemoShards];
   {
     std::lock_guard<std::mutex> lock(shard.mu);
     auto it = shard.grants.find(key);
     if (it != shard.grants.end()) {
-      if (clock_.NowSeconds() >= it->second.expires_at_s) {
+      if (clock_.NowSeconds() >= it->second->expires_at_s) {
         return Status::PermissionDenied(std::string(kUrlExpired), "the media URL has expired");
       }
       return it->second;
     }
   }
   SONORA_ASSIGN_OR_RETURN(MediaGrant grant, VerifyMac(token, track_id, rendition));
+  auto shared = std::make_shared<const MediaGrant>(std::move(grant));
   std::lock_guard<std::mutex> lock(shard.mu);
   if (shard.grants.size() >= kMemoPerShard) shard.grants.clear();
-  shard.grants.emplace(std::move(key), grant);
-  return grant;
+  shard.grants.insert_or_assign(key, shared);
+  return shared;
 }
 
 Result<MediaGrant> UrlSigner::VerifyMac(std::string_view token, std::string_view track_id,

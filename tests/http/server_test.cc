@@ -93,6 +93,49 @@ TEST(FormatResponseHeadTest, DropsFieldsThatWouldSplitTheHead) {
   EXPECT_NE(out.find("\r\nX-Fine: ok\r\n"), std::string::npos);
 }
 
+// Fields shared by many responses go out as formatted once, before the response's own; a
+// field the response sets itself replaces the shared one of that name, and an unsafe shared
+// field is dropped like any other.
+TEST(FormatResponseHeadTest, SharedFieldsComeFirstAndOwnFieldsReplaceThem) {
+  auto shared = std::make_shared<const SharedHeaders>(HeaderList{
+      {"Cache-Control", "public, max-age=31536000, immutable"},
+      {"ETag", "\"t1-v1-160-chunk_0.ogg\""},
+      {"X-Evil", "a\r\nSet-Cookie: s=1"},
+      {"Accept-Ranges", "bytes"},
+  });
+  EXPECT_EQ(shared->wire(),
+            "Cache-Control: public, max-age=31536000, immutable\r\n"
+            "ETag: \"t1-v1-160-chunk_0.ogg\"\r\n"
+            "Accept-Ranges: bytes\r\n");
+  Response r;
+  r.content_type = "audio/ogg";
+  r.shared_headers = shared;
+  r.SetHeader("X-Request-Id", "abc");
+  std::string out;
+  FormatResponseHead(out, r, 11, 7, false);
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\n"
+            "Content-Type: audio/ogg\r\n"
+            "Server: sonora\r\n"
+            "Cache-Control: public, max-age=31536000, immutable\r\n"
+            "ETag: \"t1-v1-160-chunk_0.ogg\"\r\n"
+            "Accept-Ranges: bytes\r\n"
+            "X-Request-Id: abc\r\n"
+            "Content-Length: 7\r\n"
+            "\r\n");
+  EXPECT_EQ(r.GetHeader("etag"), "\"t1-v1-160-chunk_0.ogg\"") << "found among the shared";
+
+  r.SetHeader("cache-control", "no-store");
+  EXPECT_EQ(r.GetHeader("Cache-Control"), "no-store") << "its own field wins";
+  FormatResponseHead(out, r, 11, 7, false);
+  EXPECT_EQ(out.find("immutable"), std::string::npos);
+  EXPECT_EQ(out.find("Set-Cookie"), std::string::npos);
+  EXPECT_NE(out.find("\r\nETag: \"t1-v1-160-chunk_0.ogg\"\r\nAccept-Ranges: bytes\r\n"
+                     "X-Request-Id: abc\r\ncache-control: no-store\r\n"),
+            std::string::npos)
+      << out;
+}
+
 TEST(FormatResponseHeadTest, ReusesTheBufferWithoutReallocating) {
   std::string out;
   out.reserve(1024);

@@ -62,22 +62,22 @@ TEST_F(SealedFilesTest, SealsOnceThenServesTheFileOnDisk) {
   SONORA_ASSERT_OK_AND_ASSIGN(SealedCopy first, files.Get(clear_, "ctr", 20000, Counting("k")));
   ASSERT_TRUE(first.on_disk);
   EXPECT_TRUE(first.body.empty());
-  EXPECT_EQ(first.file.path, cache_ + "/p20000/ctr/tracks/ab/track_1/v1/320/chunk_2.ogg");
-  EXPECT_EQ(ReadFile(first.file.path), "k:OggS clear chunk bytes");
-  EXPECT_EQ(first.file.size, static_cast<int64_t>(ReadFile(first.file.path).size()));
-  EXPECT_EQ(first.file.etag, "\"track_1-v1-320-chunk_2.ogg-ctr-p20000\"");
-  EXPECT_EQ(first.file.last_modified, clear_.last_modified);
-  EXPECT_EQ(first.file.chunk_index, 2);
-  EXPECT_NE(first.file.open, nullptr) << "held open for sendfile";
+  EXPECT_EQ(first.file->path, cache_ + "/p20000/ctr/tracks/ab/track_1/v1/320/chunk_2.ogg");
+  EXPECT_EQ(ReadFile(first.file->path), "k:OggS clear chunk bytes");
+  EXPECT_EQ(first.file->size, static_cast<int64_t>(ReadFile(first.file->path).size()));
+  EXPECT_EQ(first.file->etag, "\"track_1-v1-320-chunk_2.ogg-ctr-p20000\"");
+  EXPECT_EQ(first.file->last_modified, clear_.last_modified);
+  EXPECT_EQ(first.file->chunk_index, 2);
+  EXPECT_NE(first.file->open, nullptr) << "held open for sendfile";
 
   SONORA_ASSERT_OK_AND_ASSIGN(SealedCopy again, files.Get(clear_, "ctr", 20000, Counting("k")));
-  EXPECT_EQ(again.file.path, first.file.path);
-  EXPECT_EQ(again.file.open, first.file.open);
+  EXPECT_EQ(again.file->path, first.file->path);
+  EXPECT_EQ(again.file->open, first.file->open);
   EXPECT_EQ(seals_.load(), 1) << "sealed once per (kind, period, file)";
   EXPECT_EQ(files.written(), 1);
   // No temporary file is left beside it.
   int entries = 0;
-  for (const auto& e : fs::directory_iterator(fs::path(first.file.path).parent_path())) {
+  for (const auto& e : fs::directory_iterator(fs::path(first.file->path).parent_path())) {
     (void)e;
     ++entries;
   }
@@ -90,11 +90,11 @@ TEST_F(SealedFilesTest, KindsAndPeriodsAreSeparateCopies) {
   SONORA_ASSERT_OK_AND_ASSIGN(SealedCopy b, files.Get(clear_, "ctr", 20001, Counting("b")));
   SONORA_ASSERT_OK_AND_ASSIGN(SealedCopy c, files.Get(clear_, "hls", 20000, Counting("c")));
   EXPECT_EQ(seals_.load(), 3);
-  EXPECT_EQ(ReadFile(a.file.path), "a:OggS clear chunk bytes");
-  EXPECT_EQ(ReadFile(b.file.path), "b:OggS clear chunk bytes");
-  EXPECT_EQ(ReadFile(c.file.path), "c:OggS clear chunk bytes");
-  EXPECT_NE(a.file.etag, b.file.etag);
-  EXPECT_NE(a.file.etag, c.file.etag);
+  EXPECT_EQ(ReadFile(a.file->path), "a:OggS clear chunk bytes");
+  EXPECT_EQ(ReadFile(b.file->path), "b:OggS clear chunk bytes");
+  EXPECT_EQ(ReadFile(c.file->path), "c:OggS clear chunk bytes");
+  EXPECT_NE(a.file->etag, b.file->etag);
+  EXPECT_NE(a.file->etag, c.file->etag);
 }
 
 TEST_F(SealedFilesTest, AForgottenCopyOnDiskIsReusedNotResealed) {
@@ -120,14 +120,14 @@ TEST_F(SealedFilesTest, StartSetsAsideWhatAnEarlierProcessLeftAndPruneDeletesIt)
   ASSERT_THAT(files.Start(), IsOk());
   EXPECT_FALSE(fs::exists(cache_));
   SONORA_ASSERT_OK_AND_ASSIGN(SealedCopy copy, files.Get(clear_, "ctr", 20000, Counting("new")));
-  EXPECT_EQ(ReadFile(copy.file.path), "new:OggS clear chunk bytes") << "made afresh";
+  EXPECT_EQ(ReadFile(copy.file->path), "new:OggS clear chunk bytes") << "made afresh";
   files.Prune(19999);
   int stale = 0;
   for (const auto& e : fs::directory_iterator(dir_.path() + "/cache")) {
     if (e.path().filename().string().starts_with("sealed.stale-")) ++stale;
   }
   EXPECT_EQ(stale, 0);
-  EXPECT_TRUE(fs::exists(copy.file.path)) << "the current period stays";
+  EXPECT_TRUE(fs::exists(copy.file->path)) << "the current period stays";
 }
 
 TEST_F(SealedFilesTest, PruneDeletesPeriodsBeforeTheOldestKept) {
@@ -154,8 +154,8 @@ TEST_F(SealedFilesTest, AnUnwritableCacheServesFromMemory) {
   SONORA_ASSERT_OK_AND_ASSIGN(SealedCopy copy, files.Get(clear_, "ctr", 20000, Counting("k")));
   EXPECT_FALSE(copy.on_disk);
   EXPECT_EQ(copy.body, "k:OggS clear chunk bytes");
-  EXPECT_EQ(copy.file.size, static_cast<int64_t>(copy.body.size()));
-  EXPECT_EQ(copy.file.etag, "\"track_1-v1-320-chunk_2.ogg-ctr-p20000\"");
+  EXPECT_EQ(copy.file->size, static_cast<int64_t>(copy.body.size()));
+  EXPECT_EQ(copy.file->etag, "\"track_1-v1-320-chunk_2.ogg-ctr-p20000\"");
   EXPECT_EQ(files.unwritable(), 1);
 }
 
@@ -189,7 +189,7 @@ TEST_F(SealedFilesTest, ConcurrentFirstRequestsAllGetTheSameBytes) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       auto copy = files.Get(clear_, "ctr", 20000, Counting("k"));
-      if (copy.ok() && copy->on_disk && ReadFile(copy->file.path) == "k:OggS clear chunk bytes") {
+      if (copy.ok() && copy->on_disk && ReadFile(copy->file->path) == "k:OggS clear chunk bytes") {
         ok.fetch_add(1);
       }
     });

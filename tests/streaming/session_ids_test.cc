@@ -28,7 +28,9 @@ TEST(SessionIdsTest, OpensForItsUserWithItsClaims) {
       EXPECT_EQ(claims->quality, quality);
       auto peeked = SessionIds::Peek(id);
       ASSERT_TRUE(peeked.has_value());
+      EXPECT_EQ(peeked->created_at_ms, kCreated);
       EXPECT_EQ(peeked->encrypted, encrypted);
+      EXPECT_EQ(peeked->quality, quality);
       EXPECT_TRUE(ids.IsFor(id, "track_x"));
       EXPECT_FALSE(ids.IsFor(id, "track_y"));
     }
@@ -70,6 +72,7 @@ TEST(SessionIdsTest, MalformedIdsAreRefused) {
         std::string("play_doesnotexist000000000"), "play_" + std::string(43, 'A')}) {
     EXPECT_FALSE(ids.Open(bad, "user_a").has_value()) << bad;
     EXPECT_FALSE(ids.IsFor(bad, "track_x")) << bad;
+    EXPECT_FALSE(SessionIds::Peek(bad).has_value()) << bad;
   }
   // The version byte is checked: a well-formed body of another version is not an id.
   auto raw = Base64UrlDecode(body);

@@ -1,6 +1,7 @@
 #include "http/server/server.h"
 
 #include <fcntl.h>
+#include <strings.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -69,7 +70,17 @@ struct Server::Impl {
     tcp::socket* socket;
     asio::any_io_executor executor;
     std::atomic<bool> busy{false};
+    // The read deadline (max: none), enforced by its context's sweep (SweepDeadlines), and
+    // the session's place in that context's list. Touched only on the context's thread.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    SessionState* prev = nullptr;
+    SessionState* next = nullptr;
   };
+  // Each I/O context's live sessions, a list the sessions link themselves into: a read
+  // deadline is a field the sweep checks every kSweepInterval, where a timer per read (Beast's
+  // tcp_stream) costs a timer-queue insert, a cancel and a completion per request.
+  static constexpr std::chrono::milliseconds kSweepInterval{250};
+  std::vector<SessionState*> live_sessions;  // list heads, parallel to iocs
   std::mutex sessions_mu;
   std::unordered_map<uint64_t, SessionState*> sessions;
   uint64_t next_session_id = 0;
@@ -85,6 +96,7 @@ struct Server::Impl {
         iocs(MakeContexts(options.io_threads)),
         acceptor(*iocs[0]),
         workers(std::max(1, options.worker_threads)),
+        live_sessions(iocs.size(), nullptr),
         refused_stats(&m.ForAction("server:refused")) {}
 
   void StampRefusal(Response& r) {
@@ -95,7 +107,8 @@ struct Server::Impl {
   }
 
   awaitable<void> Accept();
-  awaitable<void> Session(tcp::socket socket);
+  awaitable<void> Session(tcp::socket socket, size_t context);
+  awaitable<void> SweepDeadlines(size_t context);
   void BeginStop();
   void StopContexts() {
     for (auto& c : iocs) c->stop();  // io_context::stop is thread-safe
@@ -219,17 +232,7 @@ void AppendNumber(std::string& out, int64_t v) {
 }
 
 void AppendField(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
-bool IsFieldSafe(std::string_view s) {
-  for (char c : s) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
+  out.append(name).append(": ", 2).append(value).append("\r\n", 2);
 }
 
 // Whether a response with `status` carries no body and no Content-Length (RFC 9110 §8.6).
@@ -239,38 +242,57 @@ bool IsBodiless(int status) { return status / 100 == 1 || status == 204 || statu
 
 // The status line and header fields of `res`, into `out`, which keeps its capacity from one
 // request to the next: a connection formats its responses without allocating. The fields are
-// the ones Beast wrote before: Content-Type, Server, the handler's and the router's headers,
-// Content-Length (none for 1xx/204/304), and Connection when it differs from the version's
-// default. A header whose name or value holds CR, LF or NUL is dropped, never sent.
+// the ones Beast wrote before: Content-Type, Server, the shared fields (those the response does
+// not set itself), the handler's and the router's headers, Content-Length (none for
+// 1xx/204/304), and Connection when it differs from the version's default. A header whose
+// name or value holds CR, LF or NUL is dropped, never sent.
 void FormatResponseHead(std::string& out, const Response& res, unsigned version,
                         int64_t content_length, bool close) {
+  using namespace std::string_view_literals;
   out.clear();
-  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ", 9);
   AppendNumber(out, res.status);
   out.push_back(' ');
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
   out.append(reason.data(), reason.size());
-  out.append("\r\n");
+  out.append("\r\n", 2);
   if (!res.content_type.empty() && IsFieldSafe(res.content_type)) {
     AppendField(out, "Content-Type", res.content_type);
   }
   AppendField(out, "Server", "sonora");
+  if (const SharedHeaders* shared = res.shared_headers.get()) {
+    bool overridden = false;
+    for (const auto& field : res.headers) overridden = overridden || shared->Has(field.first);
+    if (!overridden) {
+      out.append(shared->wire());  // formatted once, when they were built
+    } else {
+      for (const auto& [k, v] : shared->fields()) {
+        bool own = false;
+        for (const auto& field : res.headers) {
+          own = own || (field.first.size() == k.size() &&
+                        strncasecmp(field.first.data(), k.data(), k.size()) == 0);
+        }
+        if (!own && IsFieldSafe(k) && IsFieldSafe(v)) AppendField(out, k, v);
+      }
+    }
+  }
   for (const auto& [k, v] : res.headers) {
     if (IsFieldSafe(k) && IsFieldSafe(v)) AppendField(out, k, v);
   }
   if (!IsBodiless(res.status)) {
-    out.append("Content-Length: ");
+    out.append("Content-Length: "sv);
     AppendNumber(out, content_length);
-    out.append("\r\n");
+    out.append("\r\n"sv);
   }
-  if (close && version >= 11) out.append("Connection: close\r\n");
-  if (!close && version < 11) out.append("Connection: keep-alive\r\n");
-  out.append("\r\n");
+  if (close && version >= 11) out.append("Connection: close\r\n"sv);
+  if (!close && version < 11) out.append("Connection: keep-alive\r\n"sv);
+  out.append("\r\n"sv);
 }
 
 awaitable<void> Server::Impl::Accept() {
   while (!stopping.load()) {
-    asio::io_context& home = *iocs[next_context++ % iocs.size()];
+    const size_t context = next_context++ % iocs.size();
+    asio::io_context& home = *iocs[context];
     auto [ec, socket] = co_await acceptor.async_accept(home, kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping.load()) break;
@@ -286,7 +308,7 @@ awaitable<void> Server::Impl::Accept() {
     }
     metrics.connections_total().fetch_add(1, std::memory_order_relaxed);
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, Session(std::move(socket)), [](std::exception_ptr e) {
+    asio::co_spawn(ex, Session(std::move(socket), context), [](std::exception_ptr e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -302,10 +324,26 @@ awaitable<void> Server::Impl::Accept() {
 // for this one function.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
+// Cuts off the reads of its context's sessions that are past their deadline (the read then
+// fails with operation_aborted, and the session closes). Runs until the context stops.
+awaitable<void> Server::Impl::SweepDeadlines(size_t context) {
+  asio::steady_timer timer(*iocs[context]);
+  for (;;) {
+    timer.expires_after(kSweepInterval);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    for (SessionState* s = live_sessions[context]; s != nullptr; s = s->next) {
+      if (s->deadline > now) continue;
+      s->deadline = std::chrono::steady_clock::time_point::max();
+      beast::error_code ignored;
+      s->socket->cancel(ignored);
+    }
+  }
+}
+
+awaitable<void> Server::Impl::Session(tcp::socket socket, size_t context) {
   connections.fetch_add(1);
-  beast::tcp_stream stream(std::move(raw_socket));
-  tcp::socket& socket = stream.socket();
   beast::error_code ec_ignored;
   socket.set_option(tcp::no_delay(true), ec_ignored);
   // Responses are written with sendmsg(2) and sendfile(2) straight on the socket (reads stay
@@ -314,7 +352,27 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
   const std::string peer = PeerAddress(socket);
   auto state = std::make_unique<SessionState>();
   state->socket = &socket;
-  state->executor = stream.get_executor();
+  state->executor = socket.get_executor();
+  // Into this context's list for the deadline sweep (same thread: no lock), and out of it
+  // however the session ends, even with its frame destroyed at a forced stop.
+  struct Listed {
+    SessionState*& head;
+    SessionState* s;
+    Listed(SessionState*& h, SessionState* state) : head(h), s(state) {
+      s->next = head;
+      if (head) head->prev = s;
+      head = s;
+    }
+    ~Listed() {
+      if (s->prev)
+        s->prev->next = s->next;
+      else
+        head = s->next;
+      if (s->next) s->next->prev = s->prev;
+    }
+    Listed(const Listed&) = delete;
+    Listed& operator=(const Listed&) = delete;
+  } listed(live_sessions[context], state.get());
   uint64_t id;
   {
     std::lock_guard<std::mutex> lock(sessions_mu);
@@ -332,9 +390,11 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
     parser.header_limit(static_cast<uint32_t>(options.header_limit));
     // The first wait on a connection and keep-alive waits use the idle timeout; once bytes of a
     // request are buffered, the read deadline covers the whole request (slowloris).
-    stream.expires_after(first || buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
+    state->deadline = std::chrono::steady_clock::now() +
+                      (first || buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
     first = false;
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    auto [ec, n] = co_await bhttp::async_read(socket, buffer, parser, kTuple);
+    state->deadline = std::chrono::steady_clock::time_point::max();
     (void)n;
     if (ec) {
       std::optional<Response> refusal;
@@ -351,7 +411,6 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
       if (refusal) {
         StampRefusal(*refusal);
         FormatResponseHead(head, *refusal, 11, static_cast<int64_t>(refusal->body.size()), true);
-        stream.expires_never();
         co_await WriteAll(
             socket,
             {iovec{head.data(), head.size()}, iovec{refusal->body.data(), refusal->body.size()}},
@@ -377,14 +436,14 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
     const unsigned version = msg.version();
     std::string_view target(msg.target().data(), msg.target().size());
 
-    Response res;
+    // Not default-constructed: each path below makes its own response.
+    std::optional<Response> answered;
     Status parsed = req.ParseTarget(target);
     if (!parsed.ok()) {
-      res = ErrorResponse(parsed, "-");
-      StampRefusal(res);
+      answered = ErrorResponse(parsed, "-");
+      StampRefusal(*answered);
     } else {
       Router::Match match = router.Find(req.method, req.path);
-      std::optional<Response> answered;
       if (match.runs_inline) {
         // A handler that never waits (signed media from cached manifests): two thread hops
         // would cost more than the handler itself.
@@ -394,16 +453,15 @@ awaitable<void> Server::Impl::Session(tcp::socket raw_socket) {
         // decline leaves `match` saying what was done, and the worker carries on from it.
         answered = router.TryDispatch(req, match);
       }
-      if (answered) {
-        res = std::move(*answered);
-      } else {
+      if (!answered) {
         // Hand the request to a worker; the coroutine resumes on this session's thread after.
         auto& pool = IsHealthPath(req.path) ? health_workers : workers;
-        res = co_await asio::co_spawn(
+        answered = co_await asio::co_spawn(
             pool.get_executor(),
             [&]() -> awaitable<Response> { co_return router.Dispatch(req, match); }, use_awaitable);
       }
     }
+    Response& res = *answered;
 
     const bool close = !keep_alive || stopping.load();
     int file_fd = -1;
@@ -528,6 +586,9 @@ void Server::Run(bool handle_signals) {
     });
   }
   asio::co_spawn(*s.iocs[0], s.Accept(), asio::detached);
+  for (size_t i = 0; i < s.iocs.size(); ++i) {
+    asio::co_spawn(*s.iocs[i], s.SweepDeadlines(i), asio::detached);
+  }
 
   // After a stop begins, give in-flight requests drain_timeout, then end the loop regardless.
   std::thread watchdog;

@@ -40,7 +40,8 @@ struct ServerOptions {
 };
 
 // The status line and header fields of `res` as the server writes them (exposed for tests):
-// Content-Type, Server, the response's headers in order, Content-Length (`content_length`;
+// Content-Type, Server, the response's shared headers (those it does not set itself), its own
+// headers in order, Content-Length (`content_length`;
 // none for 1xx, 204 and 304), and Connection where it differs from the version's default
 // (`version` 10 or 11). Fields holding CR, LF or NUL are dropped. `out` is overwritten and
 // keeps its capacity, so a connection reuses one buffer for every response.
