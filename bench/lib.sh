@@ -86,6 +86,23 @@ bench_start_sonora() {
   rm -f "$out"
 }
 
+# bench_chunk_urls BASE TOKEN TRACKS_FILE QUALITY OUT: plays each track in TRACKS_FILE (one id
+# a line) as TOKEN's user and writes every chunk URL of QUALITY ("160kbps", ...) to OUT.
+bench_chunk_urls() {
+  python3 - "$@" <<'PY'
+import json, sys, urllib.request
+base, token, tracks, quality, out = sys.argv[1:6]
+with open(out, "w") as urls:
+    for track in open(tracks).read().split():
+        req = urllib.request.Request(f"{base}/api/v1/player/play", method="POST",
+            data=json.dumps({"track_id": track}).encode(),
+            headers={"Authorization": f"Bearer {token}"})
+        j = json.load(urllib.request.urlopen(req))
+        for f in j["media"]["renditions"][quality]["files"]:
+            urls.write(j["streaming_urls"][quality] + f["file"] + "\n")
+PY
+}
+
 # bench_login BASE USERNAME PASSWORD -> prints the access token
 bench_login() {
   curl -sf -X POST "$1/api/v1/auth/login" -d "{\"username\":\"$2\",\"password\":\"$3\"}" |

@@ -100,31 +100,48 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
-  static constexpr auto kValues = [] {
-    std::array<int8_t, 256> v{};
-    v.fill(-1);
-    for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(kB64Url[i])] = static_cast<int8_t>(i);
-    return v;
-  }();
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
+namespace {
+
+// Each character's 6-bit value in base64url, -1 for characters outside the alphabet.
+constexpr std::array<int8_t, 256> kB64UrlValues = [] {
+  std::array<int8_t, 256> v{};
+  v.fill(-1);
+  for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(kB64Url[i])] = static_cast<int8_t>(i);
+  return v;
+}();
+
+// Runs over `text` as Base64UrlDecode reads it, handing each whole byte to `emit`; false when
+// the text is not canonical base64url.
+template <typename Emit>
+bool ReadBase64Url(std::string_view text, Emit&& emit) {
+  if (text.size() % 4 == 1) return false;
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
-    const int8_t v = kValues[static_cast<unsigned char>(c)];
-    if (v < 0) return std::nullopt;
+    const int8_t v = kB64UrlValues[static_cast<unsigned char>(c)];
+    if (v < 0) return false;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+      emit(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
   // Leftover bits (2 or 4) belong to no byte: the canonical spelling has them zero.
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return (acc & ((1u << bits) - 1)) == 0;
+}
+
+}  // namespace
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  if (!ReadBase64Url(text, [&](char byte) { out.push_back(byte); })) return std::nullopt;
   return out;
+}
+
+bool IsBase64Url(std::string_view text) {
+  return ReadBase64Url(text, [](char) {});
 }
 
 std::string HexEncode(std::string_view bytes) {

@@ -28,6 +28,8 @@ std::string Base64UrlEncode(std::string_view bytes);
 // each byte string has exactly one accepted spelling (decoding then re-encoding gives back the
 // text). Signed URLs rely on that.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
+// Whether Base64UrlDecode would accept `text`, without decoding it.
+bool IsBase64Url(std::string_view text);
 std::string HexEncode(std::string_view bytes);
 
 // True if `s` is valid UTF-8 (no overlongs, no surrogates).

@@ -31,11 +31,9 @@ Response Response::Text(int status, std::string content_type, std::string body) 
   return r;
 }
 
-namespace {
-bool SameName(std::string_view a, std::string_view b) {
+bool SameFieldName(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
-}  // namespace
 
 bool IsFieldSafe(std::string_view s) {
   for (char c : s) {
@@ -53,13 +51,13 @@ SharedHeaders::SharedHeaders(HeaderList fields) : fields_(std::move(fields)) {
 
 bool SharedHeaders::Has(std::string_view name) const {
   for (const auto& field : fields_)
-    if (SameName(field.first, name)) return true;
+    if (SameFieldName(field.first, name)) return true;
   return false;
 }
 
 void Response::SetHeader(std::string_view name, std::string value) {
   for (auto& [k, v] : headers) {
-    if (SameName(k, name)) {
+    if (SameFieldName(k, name)) {
       v = std::move(value);
       return;
     }
@@ -69,10 +67,10 @@ void Response::SetHeader(std::string_view name, std::string value) {
 
 std::string_view Response::GetHeader(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (SameName(k, name)) return v;
+    if (SameFieldName(k, name)) return v;
   if (shared_headers) {
     for (const auto& [k, v] : shared_headers->fields())
-      if (SameName(k, name)) return v;
+      if (SameFieldName(k, name)) return v;
   }
   return {};
 }

@@ -59,6 +59,8 @@ class SharedHeaders {
 
 // Whether `s` may appear in a header field (no CR, LF or NUL).
 bool IsFieldSafe(std::string_view s);
+// Whether two field names are the same name (names compare case-insensitively).
+bool SameFieldName(std::string_view a, std::string_view b);
 
 struct Response {
   int status = 200;

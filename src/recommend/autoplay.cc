@@ -17,8 +17,8 @@ constexpr size_t kMaxAutoplayListeners = 1000;
 }  // namespace
 
 Result<std::vector<std::string>> RecommendationService::Autoplay(const std::string& seed_track,
-                                                                    const std::string& market,
-                                                                    size_t count) {
+                                                                 const std::string& market,
+                                                                 size_t count) {
   if (count == 0) return std::vector<std::string>{};
   // A stale snapshot is good enough here: the play path never pays for a rebuild. While the
   // first one is being built (serve's warm-up, seconds on a large catalog) there is no station

@@ -42,7 +42,7 @@ float EaseCellWeight(EaseWeighting weighting, float value) {
   return 0.0f;
 }
 
-Result<EaseModel> TrainEase(const InteractionMatrix& matrix, const EaseOptions& options) {
+Status ValidateEaseOptions(const EaseOptions& options) {
   if (!(options.lambda > 0) || !std::isfinite(options.lambda)) {
     return Status::InvalidArgument("lambda", "EASE lambda must be a finite number > 0");
   }
@@ -50,6 +50,11 @@ Result<EaseModel> TrainEase(const InteractionMatrix& matrix, const EaseOptions& 
     return Status::InvalidArgument("diagonal",
                                    "EASE diagonal penalty must be a finite number >= 0");
   }
+  return Status();
+}
+
+Result<EaseModel> TrainEase(const InteractionMatrix& matrix, const EaseOptions& options) {
+  SONORA_RETURN_IF_ERROR(ValidateEaseOptions(options));
   const int32_t n = matrix.items();
   const auto& rows = matrix.by_user();
   // G = X^T X, one user's outer product at a time over their positive cells (upper triangle,

@@ -66,6 +66,10 @@ struct EaseModel {
 // The cell x_ui for matrix value `value` (0 for value <= 0).
 float EaseCellWeight(EaseWeighting weighting, float value);
 
+// kInvalidArgument when lambda is not a finite number > 0 (field "lambda") or diagonal is not a
+// finite number >= 0 (field "diagonal"); OK otherwise.
+Status ValidateEaseOptions(const EaseOptions& options);
+
 // Fits B to `matrix`.
 // Errors: kInvalidArgument when lambda is not a finite number > 0 (field "lambda"), diagonal
 // is not a finite number >= 0 (field "diagonal"), or the matrix has no positive cell (field

@@ -14,24 +14,6 @@ double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// A factor model scored as x_u . y_i under its own name ("aspect", "blend").
-class NamedFactorRecommender final : public Recommender {
- public:
-  NamedFactorRecommender(const InteractionMatrix& train, FactorModel model, std::string name)
-      : train_(train), model_(std::move(model)), name_(std::move(name)) {}
-  std::string_view name() const override { return name_; }
-  std::vector<ScoredItem> Recommend(int32_t user, int k) const override {
-    std::vector<float> scores;
-    ItemScores(model_, model_.User(user), scores);
-    return TopK(scores, train_.by_user().Cols(user), k);
-  }
-
- private:
-  const InteractionMatrix& train_;
-  FactorModel model_;
-  std::string name_;
-};
-
 // The user's scores divided by their top score over all items (0 everywhere when the top score
 // is not positive), so two models' scores mix on one scale.
 void ScaleByTop(std::vector<float>& scores) {
@@ -81,13 +63,8 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
     return Status::InvalidArgument("ensemble",
                                    "the aspect ensemble must keep 1 to restarts models");
   }
-  if (ease && (!(options.ease.lambda > 0) || !std::isfinite(options.ease.lambda))) {
-    return Status::InvalidArgument("lambda", "EASE lambda must be a finite number > 0");
-  }
-  if (ease && (!(options.ease.diagonal >= 0) || !std::isfinite(options.ease.diagonal))) {
-    return Status::InvalidArgument("diagonal",
-                                   "EASE diagonal penalty must be a finite number >= 0");
-  }
+  // Checked before ALS trains, not after: a bad setting fails at once.
+  if (ease) SONORA_RETURN_IF_ERROR(ValidateEaseOptions(options.ease));
   EvalReport report;
   report.users = users;
   report.items = items;
@@ -122,7 +99,7 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
       });
   if (!model.ok()) return model.status();
   const double als_fit = Since(start);
-  SONORA_ASSIGN_OR_RETURN(auto als, MakeAlsRecommender(split.train, *model));
+  SONORA_ASSIGN_OR_RETURN(auto als, MakeFactorRecommender(split.train, *model, "als"));
   ModelMetrics m = Evaluate(*als, split, options.threads);
   m.seconds += als_fit;
   report.models.push_back(m);
@@ -152,17 +129,19 @@ Result<EvalReport> RunEvaluation(std::span<const Interaction> interactions, int3
       SONORA_ASSIGN_OR_RETURN(auto blended,
                               BlendFactorModels(*model, aspect_factors, options.blend_weight));
       const double blend_fit = Since(start) + als_fit + aspect_fit;
-      NamedFactorRecommender aspect_row(split.train, std::move(aspect_factors), "aspect");
-      m = Evaluate(aspect_row, split, options.threads);
+      SONORA_ASSIGN_OR_RETURN(auto aspect_row,
+                              MakeFactorRecommender(split.train, aspect_factors, "aspect"));
+      m = Evaluate(*aspect_row, split, options.threads);
       m.seconds += aspect_fit;
       report.models.insert(report.models.begin() + 1, m);
-      NamedFactorRecommender blend_row(split.train, std::move(blended), "blend");
-      m = Evaluate(blend_row, split, options.threads);
+      SONORA_ASSIGN_OR_RETURN(auto blend_row, MakeFactorRecommender(split.train, blended, "blend"));
+      m = Evaluate(*blend_row, split, options.threads);
       m.seconds += blend_fit;
       report.models.insert(report.models.begin(), m);
     } else {
-      NamedFactorRecommender aspect_row(split.train, std::move(aspect_factors), "aspect");
-      m = Evaluate(aspect_row, split, options.threads);
+      SONORA_ASSIGN_OR_RETURN(auto aspect_row,
+                              MakeFactorRecommender(split.train, aspect_factors, "aspect"));
+      m = Evaluate(*aspect_row, split, options.threads);
       m.seconds += aspect_fit;
       report.models.insert(report.models.begin(), m);
     }

@@ -136,11 +136,11 @@ class ItemKnnRecommender final : public Recommender {
   std::vector<std::vector<ScoredItem>> neighbors_;  // per item, its strongest cosines
 };
 
-class AlsRecommender final : public Recommender {
+class FactorRecommender final : public Recommender {
  public:
-  AlsRecommender(const InteractionMatrix& train, const FactorModel& model)
-      : train_(train), model_(model) {}
-  std::string_view name() const override { return "als"; }
+  FactorRecommender(const InteractionMatrix& train, const FactorModel& model, std::string name)
+      : train_(train), model_(model), name_(std::move(name)) {}
+  std::string_view name() const override { return name_; }
   std::vector<ScoredItem> Recommend(int32_t user, int k) const override {
     std::vector<float> scores;
     ItemScores(model_, model_.User(user), scores);
@@ -150,6 +150,7 @@ class AlsRecommender final : public Recommender {
  private:
   const InteractionMatrix& train_;
   const FactorModel& model_;
+  std::string name_;
 };
 
 }  // namespace
@@ -163,12 +164,14 @@ std::unique_ptr<Recommender> MakeItemKnnRecommender(const InteractionMatrix& tra
   return std::make_unique<ItemKnnRecommender>(train, options);
 }
 
-Result<std::unique_ptr<Recommender>> MakeAlsRecommender(const InteractionMatrix& train,
-                                                        const FactorModel& model) {
+Result<std::unique_ptr<Recommender>> MakeFactorRecommender(const InteractionMatrix& train,
+                                                           const FactorModel& model,
+                                                           std::string name) {
   if (model.users != train.users() || model.items != train.items()) {
     return Status::InvalidArgument("model", "factor model shape does not match the matrix");
   }
-  return std::unique_ptr<Recommender>(std::make_unique<AlsRecommender>(train, model));
+  return std::unique_ptr<Recommender>(
+      std::make_unique<FactorRecommender>(train, model, std::move(name)));
 }
 
 }  // namespace sonora::recommend

@@ -55,9 +55,11 @@ struct ItemKnnOptions {
 std::unique_ptr<Recommender> MakeItemKnnRecommender(const InteractionMatrix& train,
                                                     const ItemKnnOptions& options);
 
-// Scores x_u . y_i with trained factors whose rows match `train`.
+// Scores x_u . y_i with trained factors whose rows match `train` (ALS, the aspect model or a
+// blend of factor models), reported under `name`. `train` and `model` must outlive it.
 // Errors: kInvalidArgument when the model's shape does not match `train`.
-Result<std::unique_ptr<Recommender>> MakeAlsRecommender(const InteractionMatrix& train,
-                                                        const FactorModel& model);
+Result<std::unique_ptr<Recommender>> MakeFactorRecommender(const InteractionMatrix& train,
+                                                           const FactorModel& model,
+                                                           std::string name);
 
 }  // namespace sonora::recommend

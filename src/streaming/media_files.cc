@@ -139,26 +139,22 @@ Result<std::shared_ptr<const ResolvedFile>> MediaFiles::Resolve(std::string_view
   // One buffer per thread for the "<rendition>/<file>" key: no allocation per chunk.
   thread_local std::string key;
   key.assign(rendition).append(1, '/').append(file_name);
-  {
-    // The hot path: a fresh manifest entry that has resolved this file before.
-    const auto now = Clock::now();
+  // The file as remembered by the track's entry, when `usable` accepts the entry.
+  auto remembered = [&](auto&& usable) -> std::shared_ptr<const ResolvedFile> {
     std::lock_guard<std::mutex> lock(mu_);
     Entry* e = cache_.Find(track_id);
-    if (e && Fresh(*e, now)) {
-      auto f = e->files.find(key);
-      if (f != e->files.end()) return f->second;
-    }
+    if (!e || !usable(*e)) return nullptr;
+    auto f = e->files.find(key);
+    return f == e->files.end() ? nullptr : f->second;
+  };
+  // The hot path: a fresh manifest entry that has resolved this file before.
+  const auto now = Clock::now();
+  if (auto f = remembered([&](const Entry& e) SONORA_REQUIRES(mu_) { return Fresh(e, now); })) {
+    return f;
   }
   const std::string id(track_id);
   SONORA_ASSIGN_OR_RETURN(ManifestRef ref, Manifest(id));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    Entry* e = cache_.Find(track_id);
-    if (e && e->ref.version == ref.version) {
-      auto f = e->files.find(key);
-      if (f != e->files.end()) return f->second;
-    }
-  }
+  if (auto f = remembered([&](const Entry& e) { return e.ref.version == ref.version; })) return f;
   SONORA_ASSIGN_OR_RETURN(ResolvedFile out, ResolveOnDisk(id, ref, rendition, file_name));
   // Keep it open for the responses to come, while descriptors are to spare.
   out.open = HoldOpen(out.path, open_files_, kMaxOpenFiles);

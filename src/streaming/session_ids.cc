@@ -120,11 +120,7 @@ std::optional<SessionClaims> SessionIds::Peek(std::string_view id) {
     return std::nullopt;
   }
   const std::string_view body = id.substr(kPrefix.size());
-  for (char c : body) {
-    const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!alphabet) return std::nullopt;
-  }
+  if (!IsBase64Url(body)) return std::nullopt;
   auto head = Base64UrlDecode(body.substr(0, kClaimChars));
   if (!head || static_cast<uint8_t>((*head)[0]) != kVersion) return std::nullopt;
   return ClaimsOf(*head);

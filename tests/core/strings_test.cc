@@ -122,6 +122,16 @@ TEST(Base64UrlTest, AcceptsOnlyTheCanonicalSpelling) {
   EXPECT_EQ(Base64UrlDecode("Zm+v"), std::nullopt) << "not the URL alphabet";
 }
 
+// IsBase64Url answers exactly what Base64UrlDecode would.
+TEST(Base64UrlTest, IsBase64UrlAgreesWithTheDecoder) {
+  for (const char* text :
+       {"", "Zg", "Zh", "Zm8", "Zm9", "Zm9vY", "Zm9=", "Zm+v", "-_8", "Zm9vYmFy"}) {
+    EXPECT_EQ(IsBase64Url(text), Base64UrlDecode(text).has_value()) << text;
+  }
+  EXPECT_TRUE(IsBase64Url("Zm9vYmFy"));
+  EXPECT_FALSE(IsBase64Url("Zh"));
+}
+
 bool IsUrlAlphabet(const std::string& s) {
   for (char c : s) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -244,11 +254,16 @@ TEST(Utf8Test, LongTextsAgreeWithTheDecoderAtEveryOffset) {
     }
     return true;
   };
-  const std::pair<std::string, bool> inserts[] = {
-      {"\xC3\xA9", true},       {"\xE2\x82\xAC", true}, {"\xF0\x9F\x98\x80", true},
-      {std::string("\0", 1), true}, {"\xC3", false},        {"\xE2\x82", false},
-      {"\x80", false},           {"\xFF", false},          {"\xED\xA0\x80", false},
-      {"\xC0\xAF", false}};
+  const std::pair<std::string, bool> inserts[] = {{"\xC3\xA9", true},
+                                                  {"\xE2\x82\xAC", true},
+                                                  {"\xF0\x9F\x98\x80", true},
+                                                  {std::string("\0", 1), true},
+                                                  {"\xC3", false},
+                                                  {"\xE2\x82", false},
+                                                  {"\x80", false},
+                                                  {"\xFF", false},
+                                                  {"\xED\xA0\x80", false},
+                                                  {"\xC0\xAF", false}};
   for (const auto& [insert, valid] : inserts) {
     for (size_t at = 0; at <= 24; ++at) {
       std::string text(24, 'a');

@@ -11,6 +11,7 @@
 
 #include "recommend/recommender.h"
 #include "recommend/synthetic.h"
+#include "small_population.h"
 #include "support/status_matchers.h"
 
 namespace sonora::recommend {
@@ -18,11 +19,6 @@ namespace {
 
 using testing::IsOk;
 using testing::StatusIs;
-
-SyntheticData SmallPopulation() {
-  return GenerateSynthetic(
-      {.users = 400, .items = 200, .clusters = 5, .mean_interactions = 20, .seed = 11});
-}
 
 // The topic with the largest weight in `row`.
 int TopTopic(std::span<const float> row) {
@@ -94,7 +90,7 @@ TEST(AspectTest, BoundRisesAndPlantedClustersAreRecovered) {
 
   // And its recommendations stay inside the user's two clusters, as ALS's do.
   auto factors = AspectFactors(*model);
-  auto rec = MakeAlsRecommender(m, factors);
+  auto rec = MakeFactorRecommender(m, factors, "als");
   ASSERT_THAT(rec, IsOk());
   int in_taste = 0, total = 0;
   for (int32_t u = 0; u < data.users; ++u) {

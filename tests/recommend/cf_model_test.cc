@@ -10,6 +10,7 @@
 #include "recommend/internal/als_solver.h"
 #include "recommend/recommender.h"
 #include "recommend/synthetic.h"
+#include "small_population.h"
 #include "support/status_matchers.h"
 #include "support/temp_dir.h"
 
@@ -58,11 +59,6 @@ TEST(AlsSolverTest, ConjugateGradientMatchesCholesky) {
   EXPECT_LT(std::sqrt(warm_err / norm), 0.05);
 }
 
-SyntheticData SmallPopulation() {
-  return GenerateSynthetic(
-      {.users = 400, .items = 200, .clusters = 5, .mean_interactions = 20, .seed = 11});
-}
-
 TEST(AlsTest, LossFallsAndClustersAreRecovered) {
   auto data = SmallPopulation();
   auto m = InteractionMatrix::FromInteractions(data.interactions, data.users, data.items);
@@ -79,7 +75,7 @@ TEST(AlsTest, LossFallsAndClustersAreRecovered) {
 
   // Recommendations stay inside each user's two planted clusters (90% of their plays; two of
   // five clusters would be 40% by chance).
-  auto als = MakeAlsRecommender(m, *model);
+  auto als = MakeFactorRecommender(m, *model, "als");
   ASSERT_THAT(als, IsOk());
   int in_taste = 0, total = 0;
   for (int32_t u = 0; u < data.users; ++u) {

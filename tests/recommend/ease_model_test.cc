@@ -11,6 +11,7 @@
 
 #include "recommend/eval_runner.h"
 #include "recommend/synthetic.h"
+#include "small_population.h"
 #include "support/status_matchers.h"
 
 namespace sonora::recommend {
@@ -18,11 +19,6 @@ namespace {
 
 using testing::IsOk;
 using testing::StatusIs;
-
-SyntheticData SmallPopulation() {
-  return GenerateSynthetic(
-      {.users = 400, .items = 200, .clusters = 5, .mean_interactions = 20, .seed = 11});
-}
 
 // G = X^T X with cells weighted as `weighting`, computed directly from the interactions'
 // matrix, independently of TrainEase.

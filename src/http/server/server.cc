@@ -1,7 +1,6 @@
 #include "http/server/server.h"
 
 #include <fcntl.h>
-#include <strings.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -268,10 +267,7 @@ void FormatResponseHead(std::string& out, const Response& res, unsigned version,
     } else {
       for (const auto& [k, v] : shared->fields()) {
         bool own = false;
-        for (const auto& field : res.headers) {
-          own = own || (field.first.size() == k.size() &&
-                        strncasecmp(field.first.data(), k.data(), k.size()) == 0);
-        }
+        for (const auto& field : res.headers) own = own || SameFieldName(field.first, k);
         if (!own && IsFieldSafe(k) && IsFieldSafe(v)) AppendField(out, k, v);
       }
     }

@@ -33,7 +33,7 @@ void SolveRowExact(const float* gram, const float* other, int factors,
 
 // out[i] = y_i . query for every row i of Y (rows x factors, row-major); out has `rows` entries.
 // A vectorized matrix-vector product: the per-user scoring of the serving path and of
-// AlsRecommender.
+// FactorRecommender.
 void InnerProducts(const float* y, int64_t rows, int factors, const float* query, float* out);
 
 // sum over rows u of x_u^T g x_u, for X (rows x factors) and g (factors x factors).
