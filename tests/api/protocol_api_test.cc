@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <string>
+#include <thread>
 
 #include "api/api_fixture.h"
 
@@ -151,6 +154,58 @@ TEST_P(ApiTest, PipelinedRequestsAreAnsweredInOrder) {
   // The connection is still good for more.
   EXPECT_EQ(client().Get("/healthz").status, 200);
   EXPECT_EQ(client().connects(), 1);
+}
+
+TEST_P(ApiTest, RequestsArrivingInPiecesAndChunkedBodiesAreReadWhole) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  Register("alice");
+  const std::string body = std::string(R"({"username":"alice","password":")") + kPassword + "\"}";
+  // One login written in six pieces with pauses: inside the request line, inside a field, at
+  // the blank line, and twice inside the body. The server must wait for all of it.
+  const std::string whole =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nX-Request-Id: pieces\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  const size_t head = whole.size() - body.size();
+  const size_t cuts[] = {9, 40, head - 2, head + 5, head + 20, whole.size()};
+  size_t from = 0;
+  for (size_t cut : cuts) {
+    ASSERT_TRUE(client().SendRaw(std::string_view(whole).substr(from, cut - from)))
+        << client().last_error();
+    from = cut;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  auto r = client().ReadResponse();
+  ASSERT_TRUE(r.has_value()) << client().last_error();
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->Header("X-Request-Id"), "pieces");
+  EXPECT_THAT(r->body, HasSubstr("access_token"));
+
+  // The same body in chunked transfer coding, its chunks in separate writes.
+  const std::string chunked_head =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nX-Request-Id: chunked\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ASSERT_TRUE(client().SendRaw(chunked_head));
+  for (std::string_view part :
+       {std::string_view(body).substr(0, 10), std::string_view(body).substr(10)}) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    char size[16];
+    std::snprintf(size, sizeof(size), "%zx\r\n", part.size());
+    ASSERT_TRUE(client().SendRaw(std::string(size) + std::string(part) + "\r\n"));
+  }
+  ASSERT_TRUE(client().SendRaw("0\r\n\r\n"));
+  r = client().ReadResponse();
+  ASSERT_TRUE(r.has_value()) << client().last_error();
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->Header("X-Request-Id"), "chunked");
+  EXPECT_EQ(client().connects(), 1);
+
+  // A peer that hangs up inside a request gets nothing and costs nothing: the next connection
+  // is served.
+  client().Close();
+  ASSERT_TRUE(client().SendRaw("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Le"));
+  client().Close();
+  EXPECT_EQ(client().Get("/healthz").status, 200);
 }
 
 // A request whose body is `size` bytes, written raw: the server may answer and hang up before
