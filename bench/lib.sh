@@ -13,14 +13,15 @@ bench_wait_port() {  # host port timeout_s
   done
 }
 
-# bench_start_nginx ROOT_DIR -> sets NGINX_PORT, NGINX_PREFIX; serves ROOT_DIR with 2 workers,
+# bench_start_nginx ROOT_DIR -> sets NGINX_PORT, NGINX_PREFIX; serves ROOT_DIR with NGINX_WORKERS
+# (default: one per core) workers,
 # no access log, keep-alive on: the fairest static-file peer on this machine.
 bench_start_nginx() {
   NGINX_PREFIX=$(mktemp -d)
   NGINX_PORT=$(bench_free_port)
   mkdir -p "$NGINX_PREFIX/logs" "$NGINX_PREFIX/tmp"
   cat > "$NGINX_PREFIX/nginx.conf" <<CONF
-worker_processes $(nproc);
+worker_processes ${NGINX_WORKERS:-$(nproc)};
 pid $NGINX_PREFIX/nginx.pid;
 error_log $NGINX_PREFIX/logs/error.log warn;
 events { worker_connections 4096; }
