@@ -9,6 +9,8 @@
 #include "app/wiring.h"
 #include "core/log.h"
 #include "http/server/server.h"
+#include "streaming/media_files.h"
+#include "streaming/sealed_files.h"
 
 namespace sonora::app {
 
@@ -43,10 +45,18 @@ int Serve(App& app) {
   if (rlimit lim{}; ::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
     lim.rlim_cur = lim.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &lim);
-    if (static_cast<rlim_t>(c.max_connections) * 2 + 256 > lim.rlim_cur) {
-      log::Warn("max_connections=" + std::to_string(c.max_connections) +
-                " needs about twice as many open files; the limit is " +
-                std::to_string(lim.rlim_cur));
+    // Besides one per connection: the media files and sealed copies held open, the database
+    // pool, and a margin for the listener, logs, the search index and the parse workers.
+    const rlim_t reserved = streaming::MediaFiles::kMaxOpenFiles +
+                            streaming::SealedFiles::kMaxOpenFiles + c.db_pool + 256;
+    if (static_cast<rlim_t>(c.max_connections) + reserved > lim.rlim_cur) {
+      const rlim_t fit = lim.rlim_cur > reserved ? lim.rlim_cur - reserved : 0;
+      log::Warn("max_connections=" + std::to_string(c.max_connections) + " and up to " +
+                std::to_string(reserved) +
+                " descriptors for held media files and the database exceed the open-file "
+                "limit of " +
+                std::to_string(lim.rlim_cur) + "; past " + std::to_string(fit) +
+                " connections a chunk request may be answered 503 (retry)");
     }
   }
   auto server = http::Server::Start(options, router, app.metrics());
@@ -74,9 +84,7 @@ int Serve(App& app) {
   bool stop = false;
   // Sealed copies are kept for the current key period and the one before (a session started
   // just before a rotation); older ones, and those an earlier process left, are deleted.
-  auto prune_sealed = [&app] {
-    app.sealed_files().Prune(app.hls_keys().CurrentPeriod() - 1);
-  };
+  auto prune_sealed = [&app] { app.sealed_files().Prune(app.hls_keys().CurrentPeriod() - 1); };
   std::thread housekeeping([&] {
     prune_sealed();
     std::unique_lock<std::mutex> lock(mu);

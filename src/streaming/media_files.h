@@ -103,12 +103,13 @@ class MediaFiles {
                                                       std::string_view rendition,
                                                       std::string_view file_name);
 
- private:
   // Descriptors held open for resolved files (a file of a version never changes, so an open
   // descriptor serves it until the version goes): saves an open(2) and a close(2) per chunk.
   // Small beside the server's descriptor budget; files resolved once it is spent are opened
   // per response. Released with their manifest entry.
   static constexpr int kMaxOpenFiles = 1024;
+
+ private:
   using Clock = std::chrono::steady_clock;
 
   struct Entry {

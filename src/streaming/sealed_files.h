@@ -65,8 +65,9 @@ class SealedFiles {
   int64_t written() const { return written_.load(); }
   int64_t unwritable() const { return unwritable_.load(); }
 
+  static constexpr int kMaxOpenFiles = 1024;  // sealed copies held open, as MediaFiles
+
  private:
-  static constexpr int kMaxOpenFiles = 1024;         // as MediaFiles
   static constexpr size_t kMaxRemembered = 100'000;  // per period; refills on demand
 
   std::string PathFor(std::string_view kind, int64_t period, std::string_view relative) const;
