@@ -30,29 +30,27 @@ Result<std::vector<AlbumType>> IncludeGroups(const Request& req) {
 }  // namespace
 
 void AddCatalogRoutes(http::Router& router, CatalogService& service) {
-  router.Add(Method::kGet, "/api/v1/tracks/{id}", "tracks:get", {},
+  router.Add(Method::kGet, "/api/v1/tracks/{id}", "tracks:get", {.query = {"market"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(Track t, service.GetTrack(std::string(req.PathParam("id"))));
                return Response::Json(200, TrackJson(t, market));
              });
 
-  router.Add(Method::kGet, "/api/v1/tracks", "tracks:batch", {},
+  router.Add(Method::kGet, "/api/v1/tracks", "tracks:batch", {.query = {"ids", "market"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"ids", "market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                auto ids = req.QueryParam("ids");
                if (!ids) return Status::InvalidArgument("ids", "'ids' is required");
                SONORA_ASSIGN_OR_RETURN(auto tracks, service.GetTracks(Split(*ids, ',', true)));
                Json items = Json::array();
-               for (const auto& t : tracks) items.push_back(t ? TrackJson(*t, market) : Json(nullptr));
+               for (const auto& t : tracks)
+                 items.push_back(t ? TrackJson(*t, market) : Json(nullptr));
                return Response::Json(200, {{"tracks", std::move(items)}});
              });
 
-  router.Add(Method::kGet, "/api/v1/albums/{id}", "albums:get", {},
+  router.Add(Method::kGet, "/api/v1/albums/{id}", "albums:get", {.query = {"market"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                const std::string id(req.PathParam("id"));
                SONORA_ASSIGN_OR_RETURN(Album album, service.GetAlbum(id));
@@ -66,9 +64,9 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
                return Response::Json(200, j);
              });
 
-  router.Add(Method::kGet, "/api/v1/albums/{id}/tracks", "albums:tracks", {},
+  router.Add(Method::kGet, "/api/v1/albums/{id}/tracks", "albums:tracks",
+             {.query = {"market", "limit", "offset"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market", "limit", "offset"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                const std::string id(req.PathParam("id"));
@@ -82,15 +80,13 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
 
   router.Add(Method::kGet, "/api/v1/artists/{id}", "artists:get", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(Artist a, service.GetArtist(std::string(req.PathParam("id"))));
                return Response::Json(200, ArtistJson(a));
              });
 
-  router.Add(Method::kGet, "/api/v1/artists/{id}/albums", "artists:albums", {},
+  router.Add(Method::kGet, "/api/v1/artists/{id}/albums", "artists:albums",
+             {.query = {"include_groups", "market", "limit", "offset"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(
-                   req, {"include_groups", "market", "limit", "offset"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                SONORA_ASSIGN_OR_RETURN(auto types, IncludeGroups(req));
@@ -100,7 +96,8 @@ void AddCatalogRoutes(http::Router& router, CatalogService& service) {
                Json items = Json::array();
                for (const auto& a : albums.items) items.push_back(AlbumJson(a, market));
                std::string base = "/api/v1/artists/" + id + "/albums";
-               if (auto g = req.QueryParam("include_groups")) base += "?include_groups=" + std::string(*g);
+               if (auto g = req.QueryParam("include_groups"))
+                 base += "?include_groups=" + std::string(*g);
                return Response::Json(
                    200, PageJson(std::move(items), albums.total, page.limit, page.offset, base));
              });

@@ -10,17 +10,16 @@ using http::Request;
 using http::Response;
 
 void AddPodcastRoutes(http::Router& router, PodcastService& service) {
-  router.Add(Method::kGet, "/api/v1/shows/{id}", "shows:get", {},
+  router.Add(Method::kGet, "/api/v1/shows/{id}", "shows:get", {.query = {"market"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(Show s, service.GetShow(std::string(req.PathParam("id"))));
                return Response::Json(200, ShowJson(s, market));
              });
 
-  router.Add(Method::kGet, "/api/v1/shows/{id}/episodes", "shows:episodes", {},
+  router.Add(Method::kGet, "/api/v1/shows/{id}/episodes", "shows:episodes",
+             {.query = {"market", "limit", "offset"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market", "limit", "offset"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                const std::string id(req.PathParam("id"));
@@ -33,9 +32,8 @@ void AddPodcastRoutes(http::Router& router, PodcastService& service) {
                                  "/api/v1/shows/" + id + "/episodes"));
              });
 
-  router.Add(Method::kGet, "/api/v1/episodes/{id}", "episodes:get", {},
+  router.Add(Method::kGet, "/api/v1/episodes/{id}", "episodes:get", {.query = {"market"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(Episode e,
                                        service.GetEpisode(std::string(req.PathParam("id"))));

@@ -73,7 +73,6 @@ std::string DayString(int64_t day) {
 void AddListeningRoutes(http::Router& router, ListeningDeps d) {
   router.Add(Method::kGet, "/api/v1/me/player", "me:player", {},
              [d](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(auto state, d.events.GetState(req.user().user_id));
                if (!state) return Response::NoContent();
                return Response::Json(200, {{"session_id", state->session_id},
@@ -84,9 +83,8 @@ void AddListeningRoutes(http::Router& router, ListeningDeps d) {
              });
 
   router.Add(
-      Method::kGet, "/api/v1/me/player/history", "me:history", {},
-      [d](Request& req) -> Result<Response> {
-        SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "before", "market"}));
+      Method::kGet, "/api/v1/me/player/history", "me:history",
+      {.query = {"limit", "before", "market"}}, [d](Request& req) -> Result<Response> {
         SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
         SONORA_ASSIGN_OR_RETURN(int64_t limit, Limit(req));
         SONORA_ASSIGN_OR_RETURN(auto before, DecodeCursor(req));
@@ -122,10 +120,8 @@ void AddListeningRoutes(http::Router& router, ListeningDeps d) {
       });
 
   router.Add(
-      Method::kGet, "/api/v1/me/player/recently-played", "me:recently_played", {},
-      [d](Request& req) -> Result<Response> {
-        SONORA_RETURN_IF_ERROR(
-            http::RequireKnownParams(req, {"limit", "before", "after", "market"}));
+      Method::kGet, "/api/v1/me/player/recently-played", "me:recently_played",
+      {.query = {"limit", "before", "after", "market"}}, [d](Request& req) -> Result<Response> {
         SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
         SONORA_ASSIGN_OR_RETURN(int64_t limit, Limit(req));
         SONORA_ASSIGN_OR_RETURN(auto before, http::QueryInt(req, "before", 0, INT64_MAX));
@@ -163,9 +159,8 @@ void AddListeningRoutes(http::Router& router, ListeningDeps d) {
                                     {"next", next}});
       });
 
-  router.Add(Method::kGet, "/api/v1/tracks/{id}/stats", "tracks:stats", {},
+  router.Add(Method::kGet, "/api/v1/tracks/{id}/stats", "tracks:stats", {.query = {"days"}},
              [d](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"days"}));
                SONORA_ASSIGN_OR_RETURN(auto days, http::QueryInt(req, "days", 1, kMaxStatsDays));
                SONORA_ASSIGN_OR_RETURN(catalog::Track track,
                                        d.catalog.GetTrack(std::string(req.PathParam("id"))));
@@ -189,7 +184,6 @@ void AddListeningRoutes(http::Router& router, ListeningDeps d) {
 
   router.Add(Method::kGet, "/api/v1/artists/{id}/stats", "artists:stats", {},
              [d](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(catalog::Artist artist,
                                        d.catalog.GetArtist(std::string(req.PathParam("id"))));
                SONORA_ASSIGN_OR_RETURN(
@@ -200,9 +194,8 @@ void AddListeningRoutes(http::Router& router, ListeningDeps d) {
                                            {"window_days", kMonthlyListenerWindowDays}});
              });
 
-  router.Add(Method::kGet, "/api/v1/artists/{id}/top-tracks", "artists:top_tracks", {},
-             [d](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
+  router.Add(Method::kGet, "/api/v1/artists/{id}/top-tracks", "artists:top_tracks",
+             {.query = {"market"}}, [d](Request& req) -> Result<Response> {
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(catalog::Artist artist,
                                        d.catalog.GetArtist(std::string(req.PathParam("id"))));

@@ -114,10 +114,10 @@ Result<std::string> ParseMarket(const Request& req) {
   return upper;
 }
 
-Status RequireKnownParams(const Request& req, std::initializer_list<std::string_view> allowed) {
+Status RequireKnownParams(const Request& req, const std::vector<std::string>& allowed) {
   for (const auto& [k, v] : req.query) {
     bool known = false;
-    for (auto a : allowed) known = known || a == k;
+    for (const auto& a : allowed) known = known || a == k;
     if (!known) return Status::InvalidArgument(k, "unknown query parameter '" + k + "'");
   }
   return Status();

@@ -70,7 +70,8 @@ Result<std::optional<int64_t>> QueryInt(const Request& req, std::string_view nam
 Result<std::string> ParseMarket(const Request& req);
 
 // Rejects any query parameter not in `allowed` (SECURITY.md: never auto-filter by unknown
-// parameters). kInvalidArgument naming the first unknown one.
-Status RequireKnownParams(const Request& req, std::initializer_list<std::string_view> allowed);
+// parameters). kInvalidArgument naming the first unknown one. The router applies it to every
+// route with the route's own RouteOptions::query.
+Status RequireKnownParams(const Request& req, const std::vector<std::string>& allowed);
 
 }  // namespace sonora::http

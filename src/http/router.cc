@@ -100,8 +100,8 @@ void Router::Add(Method method, std::string_view pattern, std::string action, Ro
   for (size_t i = 0; i < segments.size; ++i) r.segments.emplace_back(segments[i]);
   r.stats = &metrics_.ForAction(action);
   r.action = std::move(action);
-  r.options = options;
-  any_inline_ = any_inline_ || !options.blocking;
+  r.options = std::move(options);
+  any_inline_ = any_inline_ || !r.options.blocking;
   r.handler = std::move(handler);
   if (index_.size() <= segments.size) index_.resize(segments.size + 1);
   const bool capture_first = segments.size == 0 || segments[0].starts_with('{');
@@ -123,21 +123,26 @@ std::string RoutesMarkdown(const std::vector<RouteInfo>& routes) {
       "Generated from the router's own table; `tests/app/routes_test.cc` fails when this file and\n"
       "the code disagree; `SONORA_UPDATE_GOLDEN=1 build/tests/app/app_tests` rewrites it.\n"
       "Auth: `public` needs no token, `user` a bearer token, `admin` an\n"
-      "administrator's token.\n\n"
-      "| method | path | action | auth |\n|---|---|---|---|\n";
+      "administrator's token. Query: the parameters the route reads; any other is a 400.\n\n"
+      "| method | path | action | auth | query |\n|---|---|---|---|---|\n";
   for (const auto& r : routes) {
     const char* auth = r.auth == AuthPolicy::kPublic  ? "public"
                        : r.auth == AuthPolicy::kAdmin ? "admin"
                                                       : "user";
+    std::string query;
+    for (const auto& q : r.query) query += (query.empty() ? "`" : ", `") + q + "`";
+    if (query.empty()) query = "none";
     out += "| " + std::string(MethodName(r.method)) + " | `" + r.pattern + "` | `" + r.action +
-           "` | " + auth + " |\n";
+           "` | " + auth + " | " + query + " |\n";
   }
   return out;
 }
 
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;
-  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.action, r.options.auth});
+  for (const auto& r : routes_) {
+    out.push_back({r.method, r.pattern, r.action, r.options.auth, r.options.query});
+  }
   return out;
 }
 
@@ -365,6 +370,11 @@ Router::Admission Router::Admit(Request& request, const Route& route, bool memor
     Status s = limiter_.Take("auth-ip:" + request.remote_ip, options_.auth_limit);
     if (!s.ok()) return refuse(s);
   }
+
+  // 5. Query parameters: only those the route declares.
+  if (!request.query.empty()) {
+    if (Status s = RequireKnownParams(request, route.options.query); !s.ok()) return refuse(s);
+  }
   return Admission::kAdmitted;
 }
 
@@ -377,7 +387,7 @@ Response Router::Run(Request& request, const Route* route, bool admitted) {
     }
   }
 
-  // 5. The handler.
+  // 6. The handler.
   Result<Response> result = route->handler(request);
   if (!result.ok()) return ErrorResponse(result.status(), request.request_id);
   return std::move(*result);

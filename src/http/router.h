@@ -71,6 +71,9 @@ struct RouteOptions {
   // False for handlers that never wait (no database on their usual path, only memory and the
   // page cache): the server runs them on the I/O thread instead of handing them to a worker.
   bool blocking = true;
+  // The query parameters the route reads. Any other is a 400 naming it, before the handler
+  // runs (SECURITY.md: unknown query parameters are rejected, never used to filter).
+  std::vector<std::string> query = {};
 };
 
 struct RouterOptions {
@@ -86,6 +89,7 @@ struct RouteInfo {
   std::string pattern;
   std::string action;
   AuthPolicy auth;
+  std::vector<std::string> query = {};
 };
 
 // The route table as the Markdown of docs/api/routes.md (kept equal by a golden test).
@@ -153,8 +157,9 @@ class Router {
   };
 
   enum class Admission { kAdmitted, kRefused, kUnknown };
-  // Authentication, the admin check and the rate limit. kRefused fills `refusal`; kUnknown
-  // only with `memory_only`, when the token is not known without I/O (nothing was charged).
+  // Authentication, the admin check, the rate limit and the query parameters' names. kRefused fills
+  // `refusal`; kUnknown only with `memory_only`, when the token is not known without I/O (nothing
+  // was charged).
   Admission Admit(Request& request, const Route& route, bool memory_only,
                   std::optional<Response>* refusal);
   Response Run(Request& request, const Route* route, bool admitted);

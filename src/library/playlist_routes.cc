@@ -88,7 +88,6 @@ Result<http::Page> PlaylistTracksPage(const Request& req) {
 }
 
 Result<Response> GetPlaylist(PlaylistService& service, Request& req) {
-  SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset", "market"}));
   SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
   SONORA_ASSIGN_OR_RETURN(http::Page page, PlaylistTracksPage(req));
   const std::string id = Id(req);
@@ -113,7 +112,6 @@ Result<Response> GetPlaylist(PlaylistService& service, Request& req) {
 void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
   router.Add(Method::kPost, "/api/v1/playlists", "playlists:create", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(
                    Json body, ParseBody(req, {"name", "description", "public", "collaborative"}));
                CreatePlaylistRequest r;
@@ -130,12 +128,12 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
                return resp;
              });
 
-  router.Add(Method::kGet, "/api/v1/playlists/{id}", "playlists:get", {},
+  router.Add(Method::kGet, "/api/v1/playlists/{id}", "playlists:get",
+             {.query = {"limit", "offset", "market"}},
              [&service](Request& req) { return GetPlaylist(service, req); });
 
   router.Add(Method::kPut, "/api/v1/playlists/{id}", "playlists:update", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(
                    Json body, ParseBody(req, {"name", "description", "public", "collaborative"}));
                UpdatePlaylistRequest r;
@@ -152,14 +150,13 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kDelete, "/api/v1/playlists/{id}", "playlists:delete", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_RETURN_IF_ERROR(service.Delete(req.user().user_id, Id(req)));
                return Response::NoContent();
              });
 
-  router.Add(Method::kGet, "/api/v1/playlists/{id}/tracks", "playlists:tracks", {},
+  router.Add(Method::kGet, "/api/v1/playlists/{id}/tracks", "playlists:tracks",
+             {.query = {"limit", "offset", "market"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset", "market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                SONORA_ASSIGN_OR_RETURN(http::Page page, PlaylistTracksPage(req));
                const std::string id = Id(req);
@@ -174,7 +171,6 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kPost, "/api/v1/playlists/{id}/tracks", "playlists:add_tracks", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(Json body,
                                        ParseBody(req, {"track_ids", "position", "snapshot_id"}));
                AddTracksRequest r;
@@ -189,7 +185,6 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kDelete, "/api/v1/playlists/{id}/tracks", "playlists:remove_tracks", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(Json body, ParseBody(req, {"tracks", "snapshot_id"}));
                RemoveTracksRequest r;
                SONORA_ASSIGN_OR_RETURN(r.snapshot_id, OptionalString(body, "snapshot_id"));
@@ -233,7 +228,6 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kPut, "/api/v1/playlists/{id}/tracks", "playlists:replace_tracks", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(Json body, ParseBody(req, {"track_ids"}));
                ReplaceTracksRequest r;
                SONORA_ASSIGN_OR_RETURN(r.track_ids, StringArray(body, "track_ids", true));
@@ -247,7 +241,6 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kPut, "/api/v1/playlists/{id}/tracks/reorder", "playlists:reorder_tracks", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_ASSIGN_OR_RETURN(Json body, ParseBody(req, {"range_start", "range_length",
                                                                   "insert_before", "snapshot_id"}));
                ReorderTracksRequest r;
@@ -270,7 +263,6 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kPut, "/api/v1/playlists/{id}/collaborators/{user_id}",
              "playlists:add_collaborator", {}, [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_RETURN_IF_ERROR(service.AddCollaborator(
                    req.user().user_id, Id(req), std::string(req.PathParam("user_id"))));
                return Response::NoContent();
@@ -278,15 +270,13 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
 
   router.Add(Method::kDelete, "/api/v1/playlists/{id}/collaborators/{user_id}",
              "playlists:remove_collaborator", {}, [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                SONORA_RETURN_IF_ERROR(service.RemoveCollaborator(
                    req.user().user_id, Id(req), std::string(req.PathParam("user_id"))));
                return Response::NoContent();
              });
 
-  router.Add(Method::kGet, "/api/v1/playlists/{id}/activity", "playlists:activity", {},
-             [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset"}));
+  router.Add(Method::kGet, "/api/v1/playlists/{id}/activity", "playlists:activity",
+             {.query = {"limit", "offset"}}, [&service](Request& req) -> Result<Response> {
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                const std::string id = Id(req);
                SONORA_ASSIGN_OR_RETURN(
@@ -302,7 +292,6 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
     router.Add(follow ? Method::kPut : Method::kDelete, "/api/v1/playlists/{id}/followers",
                follow ? "playlists:follow" : "playlists:unfollow", {},
                [&service, follow](Request& req) -> Result<Response> {
-                 SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                  const std::string id = Id(req);
                  SONORA_ASSIGN_OR_RETURN(bool following,
                                          service.SetFollowing(req.user().user_id, id, follow));
@@ -310,18 +299,16 @@ void AddPlaylistRoutes(http::Router& router, PlaylistService& service) {
                });
   }
 
-  router.Add(Method::kGet, "/api/v1/me/playlists", "me:playlists", {},
+  router.Add(Method::kGet, "/api/v1/me/playlists", "me:playlists", {.query = {"limit", "offset"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset"}));
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                SONORA_ASSIGN_OR_RETURN(
                    auto playlists, service.ListMine(req.user().user_id, page.limit, page.offset));
                return Response::Json(200, PlaylistPage(playlists, "/api/v1/me/playlists"));
              });
 
-  router.Add(Method::kGet, "/api/v1/users/{user_id}/playlists", "users:playlists", {},
-             [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset"}));
+  router.Add(Method::kGet, "/api/v1/users/{user_id}/playlists", "users:playlists",
+             {.query = {"limit", "offset"}}, [&service](Request& req) -> Result<Response> {
                SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
                const std::string owner(req.PathParam("user_id"));
                SONORA_ASSIGN_OR_RETURN(

@@ -77,8 +77,7 @@ void AddCollection(http::Router& router, SavedService& service, SavedKind kind,
                    const std::string& path, const std::string& resource) {
   for (bool save : {true, false}) {
     router.Add(save ? Method::kPut : Method::kDelete, path, resource + (save ? ":save" : ":remove"),
-               {}, [&service, kind, save](Request& req) -> Result<Response> {
-                 SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"ids"}));
+               {.query = {"ids"}}, [&service, kind, save](Request& req) -> Result<Response> {
                  SONORA_ASSIGN_OR_RETURN(auto ids, IdsFromQueryOrBody(req));
                  const std::string& user = req.user().user_id;
                  SONORA_RETURN_IF_ERROR(save ? service.Save(kind, user, ids)
@@ -87,18 +86,16 @@ void AddCollection(http::Router& router, SavedService& service, SavedKind kind,
                });
   }
 
-  router.Add(Method::kGet, path + "/contains", resource + ":contains", {},
+  router.Add(Method::kGet, path + "/contains", resource + ":contains", {.query = {"ids"}},
              [&service, kind](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"ids"}));
                SONORA_ASSIGN_OR_RETURN(auto ids, IdsFromQuery(req));
                SONORA_ASSIGN_OR_RETURN(auto flags, service.Contains(kind, req.user().user_id, ids));
                return Response::Json(200, ContainsJson(flags));
              });
 
   router.Add(
-      Method::kGet, path, resource + ":list", {},
+      Method::kGet, path, resource + ":list", {.query = {"limit", "offset", "market"}},
       [&service, kind, path](Request& req) -> Result<Response> {
-        SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "offset", "market"}));
         SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
         SONORA_ASSIGN_OR_RETURN(http::Page page, http::ParsePage(req));
         const std::string& user = req.user().user_id;
@@ -131,9 +128,8 @@ void AddSavedRoutes(http::Router& router, SavedService& service) {
   AddCollection(router, service, SavedKind::kAlbum, "/api/v1/me/albums", "saved_albums");
 
   router.Add(
-      Method::kGet, "/api/v1/me/following/artists", "artist_follows:list", {},
-      [&service](Request& req) -> Result<Response> {
-        SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"limit", "after"}));
+      Method::kGet, "/api/v1/me/following/artists", "artist_follows:list",
+      {.query = {"limit", "after"}}, [&service](Request& req) -> Result<Response> {
         SONORA_ASSIGN_OR_RETURN(auto limit, http::QueryInt(req, "limit", 1, http::kMaxPageLimit));
         std::optional<std::string> after;
         if (auto a = req.QueryParam("after")) after = std::string(*a);
@@ -158,9 +154,8 @@ void AddSavedRoutes(http::Router& router, SavedService& service) {
 
   // Registered before the {artist_id} routes; a PUT or DELETE on ".../contains" reaches them
   // and answers 404 like any id that isn't an artist.
-  router.Add(Method::kGet, "/api/v1/me/following/artists/contains", "artist_follows:contains", {},
-             [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"ids"}));
+  router.Add(Method::kGet, "/api/v1/me/following/artists/contains", "artist_follows:contains",
+             {.query = {"ids"}}, [&service](Request& req) -> Result<Response> {
                SONORA_ASSIGN_OR_RETURN(auto ids, IdsFromQuery(req));
                SONORA_ASSIGN_OR_RETURN(
                    auto flags, service.Contains(SavedKind::kArtist, req.user().user_id, ids));
@@ -172,7 +167,6 @@ void AddSavedRoutes(http::Router& router, SavedService& service) {
         follow ? Method::kPut : Method::kDelete, "/api/v1/me/following/artists/{artist_id}",
         follow ? "artist_follows:follow" : "artist_follows:unfollow", {},
         [&service, follow](Request& req) -> Result<Response> {
-          SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
           const std::string id(req.PathParam("artist_id"));
           const std::string& user = req.user().user_id;
           SONORA_RETURN_IF_ERROR(follow ? service.Follow(user, id) : service.Unfollow(user, id));

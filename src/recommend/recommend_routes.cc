@@ -99,15 +99,15 @@ Json GeneratedJson(const GeneratedPlaylist& p, const std::string& playlist_id,
 // and stored for its period; ?market= only sets is_playable on the tracks.
 void AddSingleListRoute(http::Router& router, const char* path, const char* name,
                         PlaylistFamily& family) {
-  router.Add(Method::kGet, path, name, {}, [&family](Request& req) -> Result<Response> {
-    SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
-    SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
-    const http::Principal& user = req.user();
-    SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p, family.Get(user.user_id, user.country));
-    return Response::Json(
-        200, GeneratedJson(p, "auto_" + std::string(family.family()) + "_" + user.user_id, market,
-                           false));
-  });
+  router.Add(
+      Method::kGet, path, name, {.query = {"market"}}, [&family](Request& req) -> Result<Response> {
+        SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
+        const http::Principal& user = req.user();
+        SONORA_ASSIGN_OR_RETURN(GeneratedPlaylist p, family.Get(user.user_id, user.country));
+        return Response::Json(
+            200, GeneratedJson(p, "auto_" + std::string(family.family()) + "_" + user.user_id,
+                               market, false));
+      });
 }
 
 }  // namespace
@@ -115,10 +115,9 @@ void AddSingleListRoute(http::Router& router, const char* path, const char* name
 void AddRecommendRoutes(http::Router& router, RecommendationService& service,
                         const ScheduledPlaylists& generated) {
   router.Add(
-      Method::kGet, "/api/v1/recommendations", "recommendations:get", {},
+      Method::kGet, "/api/v1/recommendations", "recommendations:get",
+      {.query = {"seed_tracks", "seed_artists", "seed_genres", "limit", "market"}},
       [&service](Request& req) -> Result<Response> {
-        SONORA_RETURN_IF_ERROR(http::RequireKnownParams(
-            req, {"seed_tracks", "seed_artists", "seed_genres", "limit", "market"}));
         SONORA_ASSIGN_OR_RETURN(Seeds seeds, ParseSeeds(req));
         SONORA_ASSIGN_OR_RETURN(auto limit,
                                 http::QueryInt(req, "limit", 1, kMaxRecommendationLimit));
@@ -139,9 +138,8 @@ void AddRecommendRoutes(http::Router& router, RecommendationService& service,
                      generated.discover_weekly);
   // Up to 6 mixes for today, biggest first; the lists are generated for the caller's own
   // country and kept for the UTC day; ?market= only sets is_playable.
-  router.Add(Method::kGet, "/api/v1/me/daily-mixes", "daily_mixes:get", {},
+  router.Add(Method::kGet, "/api/v1/me/daily-mixes", "daily_mixes:get", {.query = {"market"}},
              [&mixes = generated.daily_mixes](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"market"}));
                SONORA_ASSIGN_OR_RETURN(std::string market, http::ParseMarket(req));
                const http::Principal& user = req.user();
                SONORA_ASSIGN_OR_RETURN(auto lists, mixes.GetAll(user.user_id, user.country));
@@ -168,7 +166,6 @@ void AddRecommendRoutes(http::Router& router, RecommendationService& service,
   // Spotify's shape: {"artists": [...]}, 20 at most, no parameters.
   router.Add(Method::kGet, "/api/v1/artists/{id}/related-artists", "artists:related", {},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {}));
                const std::string id(req.PathParam("id"));
                if (!IsWellFormedId(id)) return Status::NotFound("no such artist");
                SONORA_ASSIGN_OR_RETURN(auto related, service.RelatedArtists(id, 20));
@@ -180,9 +177,9 @@ void AddRecommendRoutes(http::Router& router, RecommendationService& service,
   // An endless station: page `offset` of the cycle, wrapping around at its end, with `next`
   // always set.
   router.Add(
-      Method::kGet, "/api/v1/radio", "radio:get", {}, [&service](Request& req) -> Result<Response> {
-        SONORA_RETURN_IF_ERROR(
-            http::RequireKnownParams(req, {"seed_track", "limit", "offset", "market"}));
+      Method::kGet, "/api/v1/radio", "radio:get",
+      {.query = {"seed_track", "limit", "offset", "market"}},
+      [&service](Request& req) -> Result<Response> {
         auto seed = req.QueryParam("seed_track");
         if (!seed || seed->empty()) {
           return Status::InvalidArgument("seed_track", "'seed_track' is required");

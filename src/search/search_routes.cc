@@ -128,11 +128,10 @@ std::string SectionName(DocKind k) { return std::string(KindName(k)) + "s"; }
 
 void AddSearchRoutes(http::Router& router, SearchService& service) {
   router.Add(
-      Method::kGet, "/api/v1/search", "search:query", {},
+      Method::kGet, "/api/v1/search", "search:query",
+      {.query = {"q", "type", "limit", "offset", "genre", "year", "duration_ms", "explicit"}},
       [&service](Request& req) -> Result<Response> {
         const auto start = std::chrono::steady_clock::now();
-        SONORA_RETURN_IF_ERROR(http::RequireKnownParams(
-            req, {"q", "type", "limit", "offset", "genre", "year", "duration_ms", "explicit"}));
         SONORA_ASSIGN_OR_RETURN(SearchQuery q, ParseSearch(req));
         const std::string market = q.market;
         SONORA_ASSIGN_OR_RETURN(SearchPage page, service.Search(req.user().user_id, q));
@@ -189,9 +188,8 @@ void AddSearchRoutes(http::Router& router, SearchService& service) {
         return Response::Json(200, body);
       });
 
-  router.Add(Method::kGet, "/api/v1/search/suggest", "search:suggest", {},
+  router.Add(Method::kGet, "/api/v1/search/suggest", "search:suggest", {.query = {"q", "limit"}},
              [&service](Request& req) -> Result<Response> {
-               SONORA_RETURN_IF_ERROR(http::RequireKnownParams(req, {"q", "limit"}));
                SONORA_ASSIGN_OR_RETURN(std::string text, RequiredQuery(req));
                SONORA_ASSIGN_OR_RETURN(auto limit,
                                        http::QueryInt(req, "limit", 1, kMaxSuggestions));

@@ -4,8 +4,9 @@
 // wrong JSON type, deeply nested, or that carry NUL characters, lone surrogates, numbers past
 // every integer range and fields of the wrong type. Each answer must be a 2xx or a 4xx with the
 // JSON error of PRODUCT.md §2, never a 5xx, a dropped connection or a hang, and the server must
-// be alive at the end. Every route that needs a token also answers 401 without one, and every
-// admin route 403 to a listener, checked live rather than in the route table. Both backends:
+// be alive at the end. Every route also refuses a query parameter it does not read with a 400
+// naming it, every route that needs a token answers 401 without one, and every admin route 403
+// to a listener, checked live rather than in the route table. Both backends:
 // PostgreSQL refuses NUL in text, for one, where SQLite stores it. The failures are listed together
 // so one run shows them all.
 #include <gtest/gtest.h>
@@ -232,12 +233,26 @@ class RobustnessApiTest : public ApiTest {
     return true;
   }
 
-  // The route, filled with real ids, without a token (401) and, for admin routes, with a
+  // The route, filled with real ids: with a query parameter it does not read (400 naming it,
+  // before the handler: SECURITY.md), without a token (401) and, for admin routes, with a
   // listener's token (403).
   void ProbeAccess(const RouteRow& route) {
-    if (route.auth == "public") return;
     const std::string target = Fill(route.pattern, nullptr, FreshPlaylist());
     const std::string body = IsBodyMethod(route.method) ? "{}" : "";
+    HeaderList headers;
+    if (route.auth != "public") {
+      headers = Bearer(route.auth == "admin" ? admin_token_ : user_token_);
+    }
+    HttpResponse unknown = client().Send(route.method, target + "?sweep_unknown=1", body, headers);
+    ++probes_;
+    const Json error = Json::parse(unknown.body, nullptr, false);
+    if (unknown.status != 400 || !error.is_object() ||
+        error.value("/error/field"_json_pointer, std::string()) != "sweep_unknown") {
+      failures_.push_back(route.method + " " + target +
+                          "?sweep_unknown=1: " + std::to_string(unknown.status) + " " +
+                          unknown.body.substr(0, 200) + ", not a 400 naming the parameter");
+    }
+    if (route.auth == "public") return;
     HttpResponse anonymous = client().Send(route.method, target, body);
     ++probes_;
     if (anonymous.status != 401) {

@@ -132,9 +132,9 @@ class RouterTest : public ::testing::Test {
           [](Request&) -> Result<Response> {
             return Status::Internal("constraint users_pkey violated");
           });
-    r.Add(Method::kGet, "/list", "list", {.auth = AuthPolicy::kPublic},
+    r.Add(Method::kGet, "/list", "list",
+          {.auth = AuthPolicy::kPublic, .query = {"limit", "offset"}},
           [](Request& req) -> Result<Response> {
-            SONORA_RETURN_IF_ERROR(RequireKnownParams(req, {"limit", "offset"}));
             SONORA_ASSIGN_OR_RETURN(Page page, ParsePage(req));
             return Response::Json(200, Json{{"limit", page.limit}, {"offset", page.offset}});
           });
@@ -491,6 +491,39 @@ TEST_F(RouterTest, HandlerStatusesGoThroughErrorResponse) {
   r = Send(Method::kGet, "/list?limit=5&offset=10");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(BodyOf(r), Json({{"limit", 5}, {"offset", 10}}));
+}
+
+TEST_F(RouterTest, QueryParametersARouteDoesNotDeclareAre400BeforeItsHandlerRuns) {
+  // A route that declares none refuses any; its handler (which throws) never runs.
+  Response r = Send(Method::kGet, "/throw?debug=1");
+  ExpectError(r, 400, "invalid_argument");
+  EXPECT_EQ(BodyOf(r)["error"]["field"], "debug");
+  EXPECT_EQ(Send(Method::kGet, "/throw").status, 500) << "the handler runs without one";
+
+  // After authentication: no token is still a 401, whatever the query.
+  ExpectError(Send(Method::kGet, "/api/v1/me?x=1"), 401, "unauthenticated");
+
+  // On the I/O thread too: the attempt and the handler are both left alone.
+  const std::vector<std::pair<std::string, std::string>> u1 = {
+      {"authorization", "Bearer user-token"}};
+  bool answered = false;
+  SendTrying(Method::kPost, "/api/v1/try/answer", u1, &answered);  // the token is now known
+  const int attempts = attempt_calls_;
+  const int handled = handler_calls_;
+  r = SendTrying(Method::kPost, "/api/v1/try/answer?x=1", u1, &answered);
+  EXPECT_TRUE(answered);
+  ExpectError(r, 400, "invalid_argument");
+  EXPECT_EQ(attempt_calls_, attempts);
+  EXPECT_EQ(handler_calls_, handled);
+
+  // The declaration is part of the route table.
+  for (const RouteInfo& info : router().Routes()) {
+    if (info.action == "list") {
+      EXPECT_EQ(info.query, (std::vector<std::string>{"limit", "offset"}));
+    } else if (info.action == "throw") {
+      EXPECT_TRUE(info.query.empty());
+    }
+  }
 }
 
 TEST_F(RouterTest, HandlerExceptionsBecome500WithoutDetails) {
