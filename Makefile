@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 SONORA := $(BUILD_DIR)/src/app/sonora
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps configure build run test test-all bench format check clean
+.PHONY: all deps configure build run test test-all bench fuzz format check clean
 
 all: build
 
@@ -34,6 +34,18 @@ test-all: build
 
 bench: build
 	bench/run-all
+
+# The parsers we wrote, under libFuzzer with ASan and UBSan: FUZZ_SECONDS per target
+# (docs/fuzzing.md). `make test` runs the same targets over their corpus and seeded mutations.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= range json_body request_target signed_token lrc
+fuzz:
+	@scripts/install-deps --fuzz
+	@[ -f $(FUZZ_DIR)/build.ninja ] || CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSONORA_FUZZ=ON -DSONORA_BUILD_BENCH=OFF
+	ninja -C $(FUZZ_DIR) -j $(JOBS) $(addprefix fuzz_,$(FUZZ_TARGETS))
+	scripts/fuzz $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
