@@ -25,14 +25,19 @@ class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
   // Takes one token for `key` under `policy`. OK, or kResourceExhausted with the seconds until
-  // a token is available. Thread-safe.
-  virtual Status Take(std::string_view key, const BucketPolicy& policy) = 0;
+  // a token is available. `remaining`, when not null, receives the tokens left in the bucket
+  // afterwards (a fraction below 1 when refused). Thread-safe.
+  virtual Status Take(std::string_view key, const BucketPolicy& policy, double* remaining) = 0;
+  Status Take(std::string_view key, const BucketPolicy& policy) {
+    return Take(key, policy, nullptr);
+  }
 };
 
 class LocalRateLimiter final : public RateLimiter {
  public:
   LocalRateLimiter(const Clock& clock, size_t max_keys = 100'000);
-  Status Take(std::string_view key, const BucketPolicy& policy) override;
+  using RateLimiter::Take;
+  Status Take(std::string_view key, const BucketPolicy& policy, double* remaining) override;
 
  private:
   struct Bucket {

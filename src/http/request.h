@@ -26,6 +26,15 @@ struct Principal {
   bool is_admin = false;
 };
 
+// The rate-limit bucket a request was charged to, for the RateLimit-Policy and RateLimit
+// fields of its response (SECURITY.md §4).
+struct RateLimitCharge {
+  std::string_view policy;  // "api" or "auth"; empty when the route is not limited
+  double quota = 0;         // the bucket's size
+  double per_second = 0;    // its refill rate
+  double remaining = 0;     // tokens left after this request (below 1 when refused)
+};
+
 struct Request {
   Method method = Method::kGet;
   std::string path;                                          // percent-decoded path, no query
@@ -38,6 +47,7 @@ struct Request {
   // Filled by the router.
   std::vector<std::pair<std::string, std::string>> path_params;
   std::optional<Principal> principal;
+  RateLimitCharge rate_limit;
 
   // Header by lower-case name; the first one wins.
   std::optional<std::string_view> Header(std::string_view lower_name) const;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <exception>
 
 #include "core/check.h"
@@ -70,6 +71,21 @@ bool IsAcceptableRequestId(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+// The token bucket a request was charged to, as the fields of the IETF httpapi draft
+// "RateLimit header fields for HTTP" (draft-ietf-httpapi-ratelimit-headers-10):
+//   RateLimit-Policy: "api";q=100;w=2   the bucket holds q requests and refills in w seconds
+//   RateLimit: "api";r=37;t=1           r requests left now, full again in t seconds
+void SetRateLimitFields(const RateLimitCharge& c, Response& response) {
+  const auto whole = [](double v) { return std::to_string(static_cast<int64_t>(v)); };
+  const std::string name = "\"" + std::string(c.policy) + "\"";
+  response.SetHeader("RateLimit-Policy",
+                     name + ";q=" + whole(std::floor(c.quota)) +
+                         ";w=" + whole(std::max(1.0, std::ceil(c.quota / c.per_second))));
+  const double left = std::max(0.0, c.remaining);
+  response.SetHeader("RateLimit", name + ";r=" + whole(std::floor(left)) +
+                                      ";t=" + whole(std::ceil((c.quota - left) / c.per_second)));
 }
 
 }  // namespace
@@ -361,13 +377,19 @@ Router::Admission Router::Admit(Request& request, const Route& route, bool memor
 
   // 4. Rate limit: per user for the API, per client address for credential endpoints. The
   // limiter is in memory (LocalRateLimiter), so this never blocks on the I/O thread.
+  // The charge is reported in the response's RateLimit fields (Finish).
+  request.rate_limit = {};
+  auto charge = [&](std::string_view policy, const std::string& key, const BucketPolicy& bucket) {
+    if (bucket.per_second <= 0) return Status();
+    request.rate_limit = {.policy = policy, .quota = bucket.burst, .per_second = bucket.per_second};
+    return limiter_.Take(key, bucket, &request.rate_limit.remaining);
+  };
   if (route.options.limit == LimitClass::kApi) {
     std::string key =
         request.principal ? "u:" + request.principal->user_id : "ip:" + request.remote_ip;
-    Status s = limiter_.Take(key, options_.api_limit);
-    if (!s.ok()) return refuse(s);
+    if (Status s = charge("api", key, options_.api_limit); !s.ok()) return refuse(s);
   } else if (route.options.limit == LimitClass::kAuth) {
-    Status s = limiter_.Take("auth-ip:" + request.remote_ip, options_.auth_limit);
+    Status s = charge("auth", "auth-ip:" + request.remote_ip, options_.auth_limit);
     if (!s.ok()) return refuse(s);
   }
 
@@ -396,6 +418,7 @@ Response Router::Run(Request& request, const Route* route, bool admitted) {
 void Router::Finish(const Request& request, Response& response, const std::string& action,
                     ActionStats* stats, int64_t start_us) {
   response.SetHeader("X-Request-Id", request.request_id);
+  if (!request.rate_limit.policy.empty()) SetRateLimitFields(request.rate_limit, response);
   // Media responses carry it among their shared fields already.
   if (response.GetHeader("X-Content-Type-Options").empty()) {
     response.SetHeader("X-Content-Type-Options", "nosniff");
@@ -405,8 +428,9 @@ void Router::Finish(const Request& request, Response& response, const std::strin
     for (const auto& allowed : options_.cors_origins) {
       if (allowed == "*" || allowed == *origin) {
         response.SetHeader("Access-Control-Allow-Origin", allowed == "*" ? "*" : allowed);
-        response.SetHeader("Access-Control-Expose-Headers",
-                           "ETag, Retry-After, X-Request-Id, Location");
+        response.SetHeader(
+            "Access-Control-Expose-Headers",
+            "ETag, Retry-After, X-Request-Id, Location, RateLimit, RateLimit-Policy");
         if (allowed != "*") response.SetHeader("Vary", "Origin");
         break;
       }

@@ -255,10 +255,15 @@ TEST_F(RouterTest, AnAttemptAnswersFromMemoryThroughTheSameMiddleware) {
   EXPECT_EQ(auth_.calls, 1) << "the principal came from memory";
   EXPECT_EQ(last_request_.principal->user_id, "u1");
 
-  // Identical answers: status, type, body and the router's headers.
+  // Identical answers: status, type, body and the router's headers, but for the one token
+  // each request took from the bucket.
   EXPECT_EQ(warm.status, cold.status);
   EXPECT_EQ(warm.content_type, cold.content_type);
   EXPECT_EQ(warm.body, cold.body);
+  EXPECT_EQ(cold.GetHeader("RateLimit"), "\"api\";r=99;t=1");
+  EXPECT_EQ(warm.GetHeader("RateLimit"), "\"api\";r=98;t=1");
+  warm.SetHeader("RateLimit", "");
+  cold.SetHeader("RateLimit", "");
   EXPECT_EQ(warm.headers, cold.headers);
   EXPECT_EQ(warm.GetHeader("X-Request-Id"), "req-1");
   EXPECT_EQ(warm.GetHeader("Cache-Control"), "no-store");
@@ -601,17 +606,27 @@ TEST_F(RouterTest, ApiRateLimitPerUserWithRetryAfter) {
   options_.api_limit = {.per_second = 0.5, .burst = 2};
   const std::vector<std::pair<std::string, std::string>> u1 = {
       {"authorization", "Bearer user-token"}};
-  EXPECT_EQ(Send(Method::kGet, "/api/v1/me", u1).status, 200);
-  EXPECT_EQ(Send(Method::kGet, "/api/v1/me", u1).status, 200);
+  // The bucket and what is left of it, in the IETF RateLimit fields: 2 requests, refilled in
+  // 4 s at 0.5/s.
   Response r = Send(Method::kGet, "/api/v1/me", u1);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.GetHeader("RateLimit-Policy"), "\"api\";q=2;w=4");
+  EXPECT_EQ(r.GetHeader("RateLimit"), "\"api\";r=1;t=2");
+  r = Send(Method::kGet, "/api/v1/me", u1);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.GetHeader("RateLimit"), "\"api\";r=0;t=4");
+  r = Send(Method::kGet, "/api/v1/me", u1);
   ExpectError(r, 429, "rate_limited");
   EXPECT_EQ(r.GetHeader("Retry-After"), "2");
+  EXPECT_EQ(r.GetHeader("RateLimit"), "\"api\";r=0;t=4");
+  EXPECT_EQ(r.GetHeader("RateLimit-Policy"), "\"api\";q=2;w=4");
 
   // Another user from the same address has their own bucket.
   EXPECT_EQ(Send(Method::kGet, "/api/v1/me", {{"authorization", "Bearer user2-token"}}).status,
             200);
-  // Health checks are never limited.
+  // Health checks are never limited, and say nothing of a limit.
   for (int i = 0; i < 10; ++i) EXPECT_EQ(Send(Method::kGet, "/healthz").status, 200);
+  EXPECT_EQ(Send(Method::kGet, "/healthz").GetHeader("RateLimit"), "");
 
   clock_.Advance(std::chrono::seconds(2));
   EXPECT_EQ(Send(Method::kGet, "/api/v1/me", u1).status, 200);
@@ -632,6 +647,8 @@ TEST_F(RouterTest, AuthLimitIsPerAddressAndSeparateFromTheApi) {
   Response r = Send(Method::kPost, "/api/v1/auth/login");
   ExpectError(r, 429, "rate_limited");
   EXPECT_EQ(r.GetHeader("Retry-After"), "100");
+  EXPECT_EQ(r.GetHeader("RateLimit-Policy"), "\"auth\";q=3;w=300");
+  EXPECT_EQ(r.GetHeader("RateLimit"), "\"auth\";r=0;t=300");
   // The API bucket of the same address is untouched by logins.
   EXPECT_EQ(Send(Method::kGet, "/api/v1/tracks/t1").status, 200);
   remote_ip_ = "198.51.100.7";
