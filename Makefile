@@ -39,7 +39,7 @@ bench: build
 # (docs/fuzzing.md). `make test` runs the same targets over their corpus and seeded mutations.
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= range json_body request_target signed_token lrc
+FUZZ_TARGETS ?= range json_body request_target signed_token lrc manifest
 fuzz:
 	@scripts/install-deps --fuzz
 	@[ -f $(FUZZ_DIR)/build.ninja ] || CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja \
