@@ -394,9 +394,7 @@ Router::Admission Router::Admit(Request& request, const Route& route, bool memor
   }
 
   // 5. Query parameters: only those the route declares.
-  if (!request.query.empty()) {
-    if (Status s = RequireKnownParams(request, route.options.query); !s.ok()) return refuse(s);
-  }
+  if (Status s = RequireKnownParams(request, route.options.query); !s.ok()) return refuse(s);
   return Admission::kAdmitted;
 }
 

@@ -110,7 +110,8 @@ std::vector<std::string> OddBodies() {
       R"({"events":[{},null,1,{"event_id":null,"event_type":{},"type":[],"track_id":[],
           "timestamp":"x","position_ms":1e400,"duration_ms":-1,"playback_session_id":7}],
           "ids":["",null,1,"%00"],"track_ids":["\u0000",{}],"uris":["sonora:track:",""],
-          "context":{"type":[],"id":{},"uri":"sonora:playlist:\u0000","position":-1},"track_id":"nope","quality":null})",
+          "context":{"type":[],"id":{},"uri":"sonora:playlist:\u0000","position":-1},
+          "track_id":"nope","quality":null})",
       "{\"name\":\"" + std::string(200000, 'n') + "\"}",
   };
 }
@@ -143,10 +144,6 @@ class RobustnessApiTest : public ApiTest {
     Json other = Register("other");
     ASSERT_TRUE(other.is_object());
     other_user_ = other["user"]["user_id"];
-    ASSERT_NO_FATAL_FAILURE(LogIn());
-  }
-
-  void LogIn() {
     Json user = Login("sweeper");
     Json admin = Login("boss");
     ASSERT_TRUE(user.is_object() && admin.is_object());

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/strings.h"
 #include "fuzz_check.h"
 #include "http/range.h"
 
@@ -15,13 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t representation = 1000;
   std::string_view header = input;
   if (newline != std::string_view::npos) {
-    int64_t parsed = 0;
-    bool number = newline > 0 && newline <= 15;
-    for (size_t i = 0; number && i < newline; ++i) {
-      number = input[i] >= '0' && input[i] <= '9';
-      parsed = parsed * 10 + (input[i] - '0');
+    // A file's size is never negative.
+    if (auto parsed = sonora::ParseInt(input.substr(0, newline)); parsed && *parsed >= 0) {
+      representation = *parsed;
     }
-    if (number) representation = parsed;
     header = input.substr(newline + 1);
   }
 
